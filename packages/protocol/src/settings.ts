@@ -1,0 +1,76 @@
+/**
+ * Session settings, and changes to them (each recorded with the frame at which it happened).
+ */
+import { z } from "zod";
+import { AgentName } from "./decisions.js";
+import type { SampleFrame } from "./units.js";
+
+export const BLOCK_SIZE = { min: 64, max: 1024, default: 128 } as const;
+
+export const FollowMode = z.enum(["click", "follow"]);
+export type FollowMode = z.infer<typeof FollowMode>;
+
+export const AgentSettings = z.object({
+  enabled: z.boolean().default(true),
+  /** Linear gain, 0..1. */
+  volume: z.number().min(0).max(1).default(0.8),
+});
+export type AgentSettings = z.infer<typeof AgentSettings>;
+
+export const OutputMix = z.enum(["full", "band"]);
+export type OutputMix = z.infer<typeof OutputMix>;
+
+export const Settings = z.object({
+  sampleRate: z.number().int().min(8000).max(192000),
+  blockSize: z.number().int().min(BLOCK_SIZE.min).max(BLOCK_SIZE.max).default(BLOCK_SIZE.default),
+  /** Seed of the session's random generator (humanization). */
+  seed: z.number().int().min(0).max(0xffffffff),
+  style: z.string().min(1).default("rock"),
+  followMode: FollowMode.default("follow"),
+  /** Tempo to start at, in BPM; null takes the Song Map's tempo. */
+  tempo: z.number().min(20).max(400).nullable().default(null),
+  /** How far ahead of the playhead agents are asked, in beats. */
+  lookaheadBeats: z.number().min(0.25).max(4).default(1),
+  /** The frame at which bar 1 beat 1 falls (the performer counts the band in before it). */
+  startFrame: z.number().int().min(0).default(0),
+  agents: z.record(AgentName, AgentSettings).default({}),
+  /** "full": performer and band mixed; "band": the band alone. */
+  mix: OutputMix.default("full"),
+  performerGain: z.number().min(0).max(2).default(1),
+  bandGain: z.number().min(0).max(2).default(0.7),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
+
+/** What may change while a session runs. Sample rate and block size are fixed. */
+export const SettingsPatch = z
+  .object({
+    style: z.string().min(1),
+    followMode: FollowMode,
+    tempo: z.number().min(20).max(400).nullable(),
+    lookaheadBeats: z.number().min(0.25).max(4),
+    agents: z.record(AgentName, AgentSettings.partial()),
+    mix: OutputMix,
+    performerGain: z.number().min(0).max(2),
+    bandGain: z.number().min(0).max(2),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const SettingsChange = z.object({
+  frame: z.number().int().min(0).transform((n) => n as SampleFrame),
+  patch: SettingsPatch,
+});
+export type SettingsChange = z.infer<typeof SettingsChange>;
+
+/** Apply a patch to settings; pure. Agents not named in the patch keep their settings. */
+export function applySettingsPatch(settings: Settings, patch: SettingsPatch): Settings {
+  const agents = { ...settings.agents };
+  for (const [name, a] of Object.entries(patch.agents ?? {})) {
+    const prev = agents[name] ?? { enabled: true, volume: 0.8 };
+    agents[name] = { enabled: a.enabled ?? prev.enabled, volume: a.volume ?? prev.volume };
+  }
+  const { agents: _ignored, ...rest } = patch;
+  return { ...settings, ...rest, agents };
+}
