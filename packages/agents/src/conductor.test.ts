@@ -1,0 +1,303 @@
+import type { BeatEvent, ConductorUpdate, SettingsInput } from "@performia/protocol";
+import { beats, frames, Settings } from "@performia/protocol";
+import { describe, expect, it } from "vitest";
+import type { BeatWindow } from "./agent.js";
+import { Conductor, MAX_NUDGE } from "./conductor.js";
+import type { CompiledSong } from "./song.js";
+import { loadExample } from "./test-songs.js";
+
+const SR = 48000;
+const BLOCK = 128;
+const MS10 = SR / 100;
+const song = loadExample("tempo-study"); // 96 BPM, 16 bars of 4/4
+const longSong: CompiledSong = loadExample("blues-in-a"); // 110 BPM, 16 bars
+
+function settings(over: Partial<SettingsInput> = {}): Settings {
+  return Settings.parse({ sampleRate: SR, seed: 1, blockSize: BLOCK, ...over });
+}
+
+interface Run {
+  conductor: Conductor;
+  windows: BeatWindow[];
+  /** The frame at which the band passed each integer beat. */
+  bandBeat: Map<number, number>;
+  updates: ConductorUpdate[];
+  /** The band's instantaneous tempo at every block. */
+  rates: number[];
+}
+
+/** Drive a conductor block by block, delivering each beat event once its `reportedAt` has come. */
+function run(c: Conductor, events: BeatEvent[], untilFrame: number): Run {
+  const queue = [...events].sort((a, b) => a.reportedAt - b.reportedAt);
+  const windows: BeatWindow[] = [];
+  const bandBeat = new Map<number, number>();
+  const updates: ConductorUpdate[] = [];
+  const rates: number[] = [];
+  let passed = Math.floor(c.tempoMap.beatAtFrame(frames(0)));
+  for (let now = 0; now < untilFrame; now += BLOCK) {
+    while (queue.length > 0 && queue[0]!.reportedAt <= now) {
+      const u = c.onBeat(queue.shift()!, frames(now));
+      if (u) updates.push(u);
+    }
+    const w = c.nextWindow(frames(now), BLOCK);
+    if (w) windows.push(w);
+    const end = c.tempoMap.beatAtFrame(frames(now + BLOCK));
+    while (passed + 1 <= end) {
+      passed++;
+      bandBeat.set(passed, c.tempoMap.frameAtBeat(beats(passed)));
+    }
+    rates.push(c.tempoMap.tempoAt(frames(now), SR));
+  }
+  return { conductor: c, windows, bandBeat, updates, rates };
+}
+
+/** Performer beats: beat k at `at(k)`, reported `latency` frames later, with the tracker's bpm. */
+function performer(
+  at: (k: number) => number,
+  ks: number[],
+  bpmAt: (k: number) => number,
+  latency = 2048,
+): BeatEvent[] {
+  return ks.map((k) => ({
+    kind: "beat",
+    frame: frames(at(k)),
+    reportedAt: frames(at(k) + latency),
+    bpm: bpmAt(k),
+  }));
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+function expectTiling(windows: BeatWindow[], total: number) {
+  expect(windows[0]!.from).toBe(0);
+  for (let i = 1; i < windows.length; i++) expect(windows[i]!.from).toBe(windows[i - 1]!.to);
+  for (const w of windows) expect(w.to).toBeGreaterThan(w.from);
+  expect(windows[windows.length - 1]!.to).toBe(total);
+}
+
+describe("Conductor in click mode", () => {
+  it("tiles [0, totalBeats) with windows and maps beats to frames at the chart tempo", () => {
+    const start = 2 * 30000; // two beats of count-in at 96 BPM
+    const c = new Conductor({
+      song,
+      sampleRate: SR,
+      settings: settings({ followMode: "click", startFrame: start }),
+    });
+    const r = run(
+      c,
+      performer(
+        (k) => k * 20000,
+        range(0, 40),
+        () => 144,
+      ),
+      80 * 30000,
+    );
+    expect(r.updates).toEqual([]); // beats are ignored in click mode
+    expectTiling(r.windows, song.totalBeats);
+    expect(c.tempoMap.frameAtBeat(beats(0))).toBe(start);
+    expect(c.tempoMap.frameAtBeat(beats(10))).toBe(start + 10 * 30000);
+    expect(c.tempoMap.frameAtBeat(beats(-1))).toBe(start - 30000);
+    // Nothing is asked for during the count-in, until the lookahead reaches beat 0.
+    const first = r.windows[0]!;
+    expect(c.tempoMap.beatAtFrame(frames(start - 30000))).toBe(-1);
+    expect(first.from).toBe(0);
+    expect(c.position(frames(start + 5.5 * 30000))).toMatchObject({
+      beat: 5.5,
+      bar: 2,
+      beatInBar: 2,
+      section: "A",
+      bpm: 96,
+    });
+    expect(c.position(frames(start - 30000))).toMatchObject({ bar: 0, beatInBar: 4 });
+    expect(c.finished(frames(start + 64 * 30000 - 1))).toBe(false);
+    expect(c.finished(frames(start + 64 * 30000))).toBe(true);
+  });
+
+  it("takes a tempo setting over the chart tempo, and a live tempo change from now", () => {
+    const c = new Conductor({
+      song,
+      sampleRate: SR,
+      settings: settings({ followMode: "click", tempo: 120 }),
+    });
+    expect(c.tempoMap.frameAtBeat(beats(1))).toBe(24000);
+    const u = c.applySettings(settings({ followMode: "click", tempo: 60 }), frames(48000));
+    expect(u).toMatchObject({ reason: "setting", bpm: 60, beat: 2 });
+    expect(c.tempoMap.frameAtBeat(beats(1))).toBe(24000); // the past stays
+    expect(c.tempoMap.frameAtBeat(beats(3))).toBe(96000);
+    expect(c.applySettings(settings({ followMode: "click", tempo: 60 }), frames(50000))).toBeNull();
+  });
+});
+
+describe("Conductor in follow mode", () => {
+  it("locks to a performer 10% faster and out of phase within about 4 beats", () => {
+    const chart = 96;
+    const tempo = chart * 1.1;
+    const fpb = (60 * SR) / tempo;
+    const offset = 0.07 * SR; // 70 ms late
+    const c = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const r = run(
+      c,
+      performer(
+        (k) => offset + k * fpb,
+        range(0, 60),
+        () => tempo,
+      ),
+      70 * fpb,
+    );
+    for (let k = 5; k < 55; k++) {
+      expect(Math.abs(r.bandBeat.get(k)! - (offset + k * fpb))).toBeLessThan(MS10);
+    }
+    expect(c.bpm).toBeCloseTo(tempo, 1);
+    expectTiling(r.windows, song.totalBeats);
+    const u = r.updates[r.updates.length - 1]!;
+    expect(u.reason).toBe("beat");
+    expect(Math.abs(u.phaseError!)).toBeLessThan(0.01);
+  });
+
+  it("follows a step from 100 to 120 BPM within 3–4 beats without overshoot", () => {
+    const sr = SR;
+    const p100 = (60 * sr) / 100;
+    const p120 = (60 * sr) / 120;
+    const at = (k: number) => (k <= 8 ? k * p100 : 8 * p100 + (k - 8) * p120);
+    const c = new Conductor({ song, sampleRate: sr, settings: settings({ tempo: 100 }) });
+    const r = run(
+      c,
+      performer(at, range(0, 50), (k) => (k <= 8 ? 100 : 120)),
+      at(50),
+    );
+    const bpms = r.updates.map((u) => u.bpm);
+    // The tempo is taken within two beats of the change and never overshoots.
+    const after = r.updates.filter((u) => u.beat > 10.5);
+    for (const u of after) expect(Math.abs(u.bpm / 120 - 1)).toBeLessThan(0.01);
+    expect(Math.max(...bpms)).toBeLessThan(120 * 1.01);
+    // The band's rate, phase nudge included, stays within the nudge cap.
+    expect(Math.max(...r.rates)).toBeLessThan(120 * (1 + MAX_NUDGE) + 0.5);
+    // Beats are back in step within 4 beats of the change (and stay there).
+    for (let k = 13; k < 48; k++) expect(Math.abs(r.bandBeat.get(k)! - at(k))).toBeLessThan(MS10);
+  });
+
+  it("keeps a steady tempo on steady input, also with a few ms of detection jitter", () => {
+    const fpb = (60 * SR) / 96;
+    const c = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const exact = run(
+      c,
+      performer(
+        (k) => k * fpb,
+        range(0, 60),
+        () => 96,
+      ),
+      60 * fpb,
+    );
+    expect(new Set(exact.updates.map((u) => u.bpm.toFixed(6)))).toEqual(new Set(["96.000000"]));
+    expect(Math.max(...exact.rates) - Math.min(...exact.rates)).toBeLessThan(0.01);
+
+    // ±5 ms of jitter (a detector working on 512-sample hops), deterministic.
+    const jit = (k: number) => ((((k * 7919) % 11) - 5) / 1000) * SR;
+    const c2 = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const noisy = run(
+      c2,
+      performer(
+        (k) => k * fpb + jit(k),
+        range(0, 60),
+        () => 96,
+      ),
+      60 * fpb,
+    );
+    for (const u of noisy.updates) expect(Math.abs(u.bpm / 96 - 1)).toBeLessThan(0.02);
+    for (const rate of noisy.rates) expect(Math.abs(rate / 96 - 1)).toBeLessThan(0.03);
+  });
+
+  it("does not flip on half-time or double-time detections", () => {
+    const fpb = (60 * SR) / 96;
+    const half = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const h = run(
+      half,
+      performer(
+        (k) => k * fpb,
+        range(0, 30).map((i) => 2 * i),
+        () => 48,
+      ),
+      60 * fpb,
+    );
+    for (const u of h.updates) expect(u.bpm).toBeCloseTo(96, 3);
+    for (let k = 2; k < 58; k++) expect(Math.abs(h.bandBeat.get(k)! - k * fpb)).toBeLessThan(MS10);
+
+    const dbl = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const d = run(
+      dbl,
+      performer(
+        (k) => (k / 2) * fpb,
+        range(0, 120),
+        () => 192,
+      ),
+      60 * fpb,
+    );
+    for (const u of d.updates) expect(u.bpm).toBeCloseTo(96, 3);
+    for (let k = 2; k < 58; k++) expect(Math.abs(d.bandBeat.get(k)! - k * fpb)).toBeLessThan(MS10);
+  });
+
+  it("is not derailed by a missing beat, an off-grid beat or an absurd tempo", () => {
+    const fpb = (60 * SR) / 106;
+    const ks = range(0, 60).filter((k) => k !== 12 && k !== 20);
+    const events = [
+      ...performer(
+        (k) => k * fpb,
+        ks,
+        () => 106,
+      ),
+      ...performer(
+        (k) => k * fpb,
+        [14.5, 30.4],
+        () => 106,
+      ), // off the grid
+      ...performer(
+        (k) => k * fpb,
+        [33],
+        () => 390,
+      ), // absurd tempo, beat on time
+    ];
+    const c = new Conductor({ song: longSong, sampleRate: SR, settings: settings({ tempo: 106 }) });
+    const r = run(c, events, 60 * fpb);
+    for (const u of r.updates) expect(Math.abs(u.bpm / 106 - 1)).toBeLessThan(0.005);
+    for (let k = 1; k < 58; k++) expect(Math.abs(r.bandBeat.get(k)! - k * fpb)).toBeLessThan(MS10);
+  });
+
+  it("re-locks when the performer really moves (a sequence of off-grid beats)", () => {
+    const fpb = (60 * SR) / 96;
+    const at = (k: number) => (k < 10 ? k * fpb : (k + 0.4) * fpb); // jumps 0.4 beat late at beat 10
+    const c = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const r = run(
+      c,
+      performer(at, range(0, 60), () => 96),
+      at(60),
+    );
+    for (let k = 30; k < 58; k++) expect(Math.abs(r.bandBeat.get(k)! - at(k))).toBeLessThan(MS10);
+  });
+
+  it("switches to the click from follow at the set tempo", () => {
+    const c = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const fpb = (60 * SR) / 110;
+    run(
+      c,
+      performer(
+        (k) => k * fpb,
+        range(0, 8),
+        () => 110,
+      ),
+      8 * fpb,
+    );
+    expect(c.bpm).toBeCloseTo(110, 2);
+    const u = c.applySettings(settings({ followMode: "click" }), frames(10 * fpb));
+    expect(u?.bpm).toBe(96);
+    expect(
+      c.onBeat(
+        performer(
+          (k) => k * fpb,
+          [11],
+          () => 110,
+        )[0]!,
+        frames(11 * fpb),
+      ),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * The conductor: owns the tempo map (beats <-> frames) of a performance, follows the
+ * performer's detected beats, and hands out the windows of beats the agents are asked for.
+ * Stateful and deterministic; every method runs on the pipeline thread.
+ *
+ * Following (follow mode), on each detected beat:
+ * 1. The beat is placed on the band's grid: n = the nearest integer beat to where the band was
+ *    at `ev.frame`; the phase error is n − (band beat at ev.frame). Beats more than
+ *    `OUTLIER_BEATS` off the grid are ignored (after `RELOCK_AFTER` in a row, one is accepted).
+ * 2. The performer's period (frames per band beat) is measured from the inter-beat interval
+ *    (divided by the beats between, so a missed beat counts as two); before there is an
+ *    interval, from `ev.bpm` mapped to the metrical level (×½, ×1, ×2) nearest the current tempo.
+ *    Measurements outside ±`MAX_TEMPO_RATIO` of the current tempo are ignored. The median of the
+ *    last three becomes the tempo, or at once the newest interval when the tracker's bpm agrees
+ *    with it (within `AGREE`): a change confirmed by both. It is jumped to when it differs by more
+ *    than `JUMP`, else smoothed by `SMOOTH` (steady input gives a steady tempo; a real change is
+ *    taken within one or two beats; neither a median nor the confirmation overshoots).
+ * 3. The performer's position is predicted at `now`; the band's rate from `now` closes the
+ *    difference over `CATCH_UP_BEATS` beats (the extra rate capped at ±`MAX_NUDGE`), then runs at
+ *    the performer's tempo. The past is never rewritten (`TempoMap.withRateFrom`).
+ */
+import type { Beats, BeatEvent, ConductorUpdate, SampleFrame, Settings } from "@performia/protocol";
+import { beats, beatsToBarBeat, bpmFromFramesPerBeat, framesPerBeat, TempoMap } from "@performia/protocol";
+import type { Bpm } from "@performia/protocol";
+import type { BeatWindow } from "./agent.js";
+import type { CompiledSong } from "./song.js";
+import { barAt } from "./song.js";
+
+/** A detected beat further than this (in beats) from the band's grid is an outlier. */
+export const OUTLIER_BEATS = 0.3;
+/** After this many outliers in a row, the next beat is accepted anyway (the performer moved). */
+export const RELOCK_AFTER = 4;
+/** Tempo measurements beyond this ratio of the current tempo (either way) are ignored. */
+export const MAX_TEMPO_RATIO = 1.35;
+/** The phase error is closed over this many beats. */
+export const CATCH_UP_BEATS = 2;
+/** The band's rate may exceed the performer's tempo by at most this fraction while catching up. */
+export const MAX_NUDGE = 0.08;
+/** A tempo measurement this far (as a fraction) from the current tempo is taken at once. */
+export const JUMP = 0.03;
+/** Otherwise the tempo moves this fraction of the way to the measurement per beat. */
+export const SMOOTH = 0.35;
+/** The tracker's bpm and the newest interval confirm each other when this close (fraction). */
+export const AGREE = 0.03;
+/** Tempo map segments older than this many seconds are forgotten. */
+const KEEP_SECONDS = 8;
+
+export interface ConductorOptions {
+  song: CompiledSong;
+  sampleRate: number;
+  settings: Settings;
+}
+
+export interface Position {
+  beat: Beats;
+  section: string;
+  /** 1-based bar of the song (0 or less during the count-in). */
+  bar: number;
+  /** 1-based beat in the bar. */
+  beatInBar: number;
+  /** The conductor's tempo (the performer's, in follow mode), without the phase nudge. */
+  bpm: number;
+}
+
+/**
+ * @example
+ * const c = new Conductor({ song, sampleRate: 48000, settings: Settings.parse({ sampleRate: 48000, seed: 1, followMode: "click" }) });
+ * c.nextWindow(frames(0), 128) // => { from: 0, to: 1.00444… } at 100 BPM with a lookahead of 1 beat
+ * c.tempoMap.frameAtBeat(beats(1)) // => 28800 at 100 BPM
+ */
+export class Conductor {
+  private readonly song: CompiledSong;
+  private readonly sampleRate: number;
+  private settings: Settings;
+  private map: TempoMap;
+  /** The performer's (or the click's) period, in frames per beat. */
+  private period: number;
+  /** The beat up to which windows have been handed out. */
+  private horizon: number = 0;
+  private lastBeatFrame: number | null = null;
+  private lastBeatIndex = 0;
+  /** Recent period measurements (at most 3), for the median. */
+  private readonly periods: number[] = [];
+  private outliersInRow = 0;
+  private lastPhaseError: number | null = null;
+
+  constructor(opts: ConductorOptions) {
+    this.song = opts.song;
+    this.sampleRate = opts.sampleRate;
+    this.settings = opts.settings;
+    const tempo = (opts.settings.tempo ?? opts.song.song.tempo) as Bpm;
+    this.period = framesPerBeat(tempo, opts.sampleRate);
+    this.map = TempoMap.constant(tempo, opts.sampleRate, opts.settings.startFrame as SampleFrame, beats(0));
+  }
+
+  /** The map from beats to frames (and back): the only conversion. */
+  get tempoMap(): TempoMap {
+    return this.map;
+  }
+
+  /** The conductor's tempo in BPM (the performer's in follow mode, without the phase nudge). */
+  get bpm(): number {
+    return bpmFromFramesPerBeat(this.period, this.sampleRate);
+  }
+
+  /**
+   * Follow a detected beat (follow mode only; click mode returns null). `now` is the frame the
+   * pipeline has reached (the start of the current block); the rate changes from there.
+   * @example c.onBeat({ kind: "beat", frame: frames(28900), reportedAt: frames(30000), bpm: 101 }, frames(30000))
+   */
+  onBeat(ev: BeatEvent, now: SampleFrame): ConductorUpdate | null {
+    if (this.settings.followMode !== "follow") return null;
+    const p = this.map.beatAtFrame(ev.frame);
+    const n = Math.round(p);
+    const error = n - p;
+    if (Math.abs(error) > OUTLIER_BEATS && this.outliersInRow < RELOCK_AFTER) {
+      this.outliersInRow++;
+      return null;
+    }
+    this.outliersInRow = 0;
+
+    // Tempo: the inter-beat interval when there is one, else the tracker's bpm at our level.
+    let measured: number | null = null;
+    if (this.lastBeatFrame === null || n - this.lastBeatIndex > 4) measured = this.levelPeriod(ev.bpm);
+    else if (n > this.lastBeatIndex) measured = (ev.frame - this.lastBeatFrame) / (n - this.lastBeatIndex);
+    if (this.lastBeatFrame === null || n > this.lastBeatIndex) {
+      this.lastBeatFrame = ev.frame;
+      this.lastBeatIndex = n;
+    }
+    if (
+      measured !== null &&
+      measured * MAX_TEMPO_RATIO > this.period &&
+      measured < this.period * MAX_TEMPO_RATIO
+    ) {
+      this.periods.push(measured);
+      if (this.periods.length > 3) this.periods.shift();
+      // The median, unless the tracker's bpm confirms the newest interval (a real change: take it now).
+      const tracker = this.levelPeriod(ev.bpm);
+      const confirmed = Math.abs(tracker - measured) < AGREE * this.period;
+      const m = confirmed ? (tracker + measured) / 2 : median(this.periods);
+      const next = Math.abs(m / this.period - 1) > JUMP ? m : this.period + SMOOTH * (m - this.period);
+      // Within the tempi a session may be set to (20..400 BPM).
+      const fastest = framesPerBeat(400 as Bpm, this.sampleRate);
+      const slowest = framesPerBeat(20 as Bpm, this.sampleRate);
+      this.period = Math.min(slowest, Math.max(fastest, next));
+    }
+
+    // Phase: where the performer will be at `now`, against where the band is.
+    const performerNow = n + (now - ev.frame) / this.period;
+    const bandNow = this.map.beatAtFrame(now);
+    const gap = performerNow - bandNow;
+    const nudge = Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, gap / CATCH_UP_BEATS));
+    const rate = (1 + nudge) / this.period;
+    let map = this.map.withRateFrom(now, rate);
+    if (nudge !== 0) {
+      // Catch up over |gap| / |nudge| beats, then run at the performer's tempo.
+      const until = Math.round(now + (gap / nudge) * this.period);
+      if (until > now) map = map.withRateFrom(until as SampleFrame, 1 / this.period);
+    }
+    this.map = map.forgetBefore((now - KEEP_SECONDS * this.sampleRate) as SampleFrame);
+    this.lastPhaseError = error;
+    return this.update(now, "beat");
+  }
+
+  /**
+   * Take new settings (follow mode, tempo, lookahead) from `now`. Returns an update when the
+   * tempo or the mode changed, else null.
+   */
+  applySettings(settings: Settings, now: SampleFrame): ConductorUpdate | null {
+    const before = this.settings;
+    this.settings = settings;
+    const tempoChanged = settings.tempo !== before.tempo;
+    const modeChanged = settings.followMode !== before.followMode;
+    if (!tempoChanged && !(modeChanged && settings.followMode === "click")) {
+      return modeChanged || settings.lookaheadBeats !== before.lookaheadBeats
+        ? this.update(now, "setting")
+        : null;
+    }
+    // A new tempo, or back to the click: run at the set (or chart) tempo from now.
+    const tempo = (settings.tempo ?? this.song.song.tempo) as Bpm;
+    this.period = framesPerBeat(tempo, this.sampleRate);
+    this.periods.length = 0;
+    this.lastBeatFrame = null;
+    this.map = this.map.withRateFrom(now, 1 / this.period);
+    this.lastPhaseError = null;
+    return this.update(now, "setting");
+  }
+
+  /**
+   * The window of beats the agents are asked for now: from where the last window ended to the
+   * beat at the end of this block plus the lookahead, within [0, totalBeats]. Null when there
+   * is nothing new. Windows tile the song without gaps or overlaps.
+   * @example c.nextWindow(frames(0), 128) // => { from: 0, to: 1.00444… } (100 BPM, lookahead 1)
+   */
+  nextWindow(blockStart: SampleFrame, blockSize: number): BeatWindow | null {
+    const ahead =
+      this.map.beatAtFrame((blockStart + blockSize) as SampleFrame) + this.settings.lookaheadBeats;
+    const to = Math.min(this.song.totalBeats, Math.max(0, ahead));
+    if (to <= this.horizon) return null;
+    const from = this.horizon;
+    this.horizon = to;
+    return { from: beats(from), to: beats(to) };
+  }
+
+  /** Where the performance is at a frame. */
+  position(frame: SampleFrame): Position {
+    const beat = this.map.beatAtFrame(frame);
+    const bb = beatsToBarBeat(beat, this.song.beatsPerBar);
+    const clamped = Math.min(Math.max(beat, 0), this.song.totalBeats - 1e-6);
+    const bar = barAt(this.song, beats(clamped));
+    return { beat, section: bar?.sectionId ?? "", bar: bb.bar, beatInBar: bb.beat, bpm: this.bpm };
+  }
+
+  /** A snapshot in the protocol's shape. `phaseError` is set for updates that follow a beat. */
+  update(frame: SampleFrame, reason: ConductorUpdate["reason"]): ConductorUpdate {
+    const p = this.position(frame);
+    return {
+      frame,
+      beat: p.beat,
+      bpm: p.bpm,
+      section: p.section,
+      bar: p.bar,
+      beatInBar: p.beatInBar,
+      phaseError: reason === "beat" ? this.lastPhaseError : null,
+      reason,
+    };
+  }
+
+  /** True once the song's last beat has passed. */
+  finished(frame: SampleFrame): boolean {
+    return this.map.beatAtFrame(frame) >= this.song.totalBeats;
+  }
+
+  /** The period (frames per band beat) of a tracker tempo, at the metrical level nearest ours. */
+  private levelPeriod(bpmValue: number): number {
+    let best = framesPerBeat(bpmValue as Bpm, this.sampleRate);
+    for (const k of LEVELS) {
+      const cand = framesPerBeat((bpmValue * k) as Bpm, this.sampleRate);
+      if (Math.abs(Math.log(cand / this.period)) < Math.abs(Math.log(best / this.period))) best = cand;
+    }
+    return best;
+  }
+}
+
+/** The metrical levels a tracker's tempo may be off by. */
+const LEVELS = [0.5, 2] as const;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
