@@ -49,7 +49,8 @@ export const SettingsPatch = z
     followMode: FollowMode,
     tempo: z.number().min(20).max(400).nullable(),
     lookaheadBeats: z.number().min(0.25).max(4),
-    agents: z.record(AgentName, AgentSettings.partial()),
+    /** Only the fields given change (no defaults here: a patch must not re-enable a muted agent). */
+    agents: z.record(AgentName, z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) }).partial()),
     mix: OutputMix,
     performerGain: z.number().min(0).max(2),
     bandGain: z.number().min(0).max(2),

@@ -1,0 +1,432 @@
+/**
+ * Causal tempo and beat tracking over the onset detection function (one value per hop).
+ *
+ * - Tempo: every UPDATE_SECONDS, the autocorrelation (by FFT) of the last HISTORY_SECONDS of the
+ *   detection function (local mean removed, half-wave rectified, recent past weighted more) is
+ *   summed over four multiples of each candidate period (a comb), weighted by a log-Gaussian
+ *   prior centred on PRIOR_BPM, and filtered over time on a log-spaced tempo grid (a hidden
+ *   Markov model with a narrow Gaussian transition and a small uniform floor) so that the
+ *   metrical level stays put but steps are followed.
+ * - Beats: a cumulative beat score (Ellis / BTrack): CS(n) = (1-α)·odf(n) + α·max_v W(v)·CS(n-v),
+ *   with W a log-Gaussian around one beat period. Half a beat after each beat, the score is
+ *   projected forward and the next beat is predicted; it is emitted when the stream reaches it.
+ * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
+ */
+import FFT from "fft.js";
+
+const MIN_BPM = 50;
+const MAX_BPM = 220;
+const PRIOR_BPM = 115;
+const PRIOR_OCTAVES = 0.6;
+const HISTORY_SECONDS = 6;
+const MIN_HISTORY_SECONDS = 2;
+const UPDATE_SECONDS = 0.25;
+const RECENCY_SECONDS = 1.5;
+const GRID_STEP = 1.01;
+const TRANSITION_SIGMA = 2;
+const TRANSITION_FLOOR = 0.1;
+/** Restart the tempo filter when the raw observation prefers a tempo this many grid states away, */
+const CHALLENGER_STATES = 4;
+/** by this ratio, */
+const CHALLENGER_RATIO = 1.2;
+/** for this many consecutive updates. */
+const CHALLENGER_UPDATES = 3;
+const ALPHA = 0.9;
+const TIGHTNESS = 5;
+/** A tempo change larger than this re-derives the beat phase from the recent past. */
+const RESCORE_CHANGE = 0.04;
+const RESCORE_SECONDS = 3;
+
+export interface BeatStep {
+  /** New tempo estimate when it changed by more than 1% at this hop, else null. */
+  tempo: number | null;
+  /** Hop index (fractional) of a beat due at this hop, else null. */
+  beatHop: number | null;
+}
+
+export class BeatTracker {
+  private readonly hopRate: number;
+  private readonly capacity: number;
+  private readonly odf: Float64Array;
+  private readonly score: Float64Array;
+  private hop = -1;
+
+  // Tempo estimation.
+  private readonly history: number;
+  private readonly fftSize: number;
+  private readonly fft: FFT;
+  private readonly x: Float64Array;
+  private readonly spec: Float64Array;
+  private readonly acf: Float64Array;
+  private readonly grid: Float64Array;
+  private readonly prior: Float64Array;
+  private readonly belief: Float64Array;
+  private readonly next: Float64Array;
+  private readonly kernel: Float64Array;
+  private readonly raw: Float64Array;
+  private challenger = -1;
+  private readonly windowAcf: Float64Array;
+  private windowAcfFor = -1;
+  private challengerCount = 0;
+  private readonly updateHops: number;
+  private bpm = 0;
+  /** Beat period in hops (0 until a tempo is known). */
+  private period = 0;
+  private readonly weights: Float64Array;
+  private weightLo = 0;
+  private weightHi = -1;
+
+  // Beat prediction.
+  private lastBeat = -1;
+  private nextBeat = -1;
+  private predictAt = -1;
+  private readonly future: Float64Array;
+
+  /**
+   * @param hopRate hops per second
+   * @param leadHops emit each beat this many hops before its detection-function hop (the
+   *   detection function lags the audio by about this much)
+   */
+  constructor(
+    hopRate: number,
+    private readonly leadHops = 0,
+  ) {
+    this.hopRate = hopRate;
+    const maxPeriod = Math.ceil((60 * hopRate) / MIN_BPM);
+    this.history = Math.round(HISTORY_SECONDS * hopRate);
+    this.capacity = Math.max(this.history, 3 * maxPeriod) + 4;
+    this.odf = new Float64Array(this.capacity);
+    this.score = new Float64Array(this.capacity);
+    let size = 1;
+    while (size < 2 * this.history) size *= 2;
+    this.fftSize = size;
+    this.fft = new FFT(size);
+    this.x = new Float64Array(size);
+    this.spec = new Float64Array(2 * size);
+    this.acf = new Float64Array(2 * size);
+    const states = Math.ceil(Math.log(MAX_BPM / MIN_BPM) / Math.log(GRID_STEP)) + 1;
+    this.grid = new Float64Array(states);
+    this.prior = new Float64Array(states);
+    for (let i = 0; i < states; i++) {
+      const b = MIN_BPM * GRID_STEP ** i;
+      this.grid[i] = b;
+      const o = Math.log2(b / PRIOR_BPM) / PRIOR_OCTAVES;
+      this.prior[i] = Math.exp(-0.5 * o * o);
+    }
+    this.belief = new Float64Array(states).fill(1 / states);
+    this.next = new Float64Array(states);
+    this.raw = new Float64Array(states);
+    this.windowAcf = new Float64Array(2 * size);
+    const half = Math.ceil(3 * TRANSITION_SIGMA);
+    this.kernel = new Float64Array(2 * half + 1);
+    for (let k = -half; k <= half; k++) this.kernel[k + half] = Math.exp(-0.5 * (k / TRANSITION_SIGMA) ** 2);
+    this.updateHops = Math.max(1, Math.round(UPDATE_SECONDS * hopRate));
+    this.weights = new Float64Array(2 * maxPeriod + 2);
+    this.future = new Float64Array(2 * maxPeriod + 2);
+  }
+
+  /** Current tempo estimate (BPM), or 0 before the first estimate. */
+  tempo(): number {
+    return this.bpm;
+  }
+
+  private odfAt(h: number): number {
+    return h < 0 || h <= this.hop - this.capacity ? 0 : this.odf[h % this.capacity]!;
+  }
+
+  private scoreAt(h: number): number {
+    return h < 0 || h <= this.hop - this.capacity ? 0 : this.score[h % this.capacity]!;
+  }
+
+  /** Push one detection-function value (0 for a missed hop). */
+  push(value: number, out: BeatStep): BeatStep {
+    const n = ++this.hop;
+    this.odf[n % this.capacity] = value;
+    this.score[n % this.capacity] = this.period > 0 ? (1 - ALPHA) * value + ALPHA * this.pastMax(n) : value;
+    out.tempo = null;
+    out.beatHop = null;
+
+    if ((n + 1) % this.updateHops === 0 && n + 1 >= MIN_HISTORY_SECONDS * this.hopRate) {
+      const bpm = this.estimateTempo();
+      if (bpm > 0 && (this.bpm === 0 || Math.abs(bpm - this.bpm) / this.bpm > 0.01)) {
+        const jump = this.bpm > 0 && Math.abs(bpm - this.bpm) / this.bpm > RESCORE_CHANGE;
+        this.setTempo(bpm);
+        out.tempo = bpm;
+        if (jump) this.rescore(n);
+      }
+    }
+    if (this.period === 0) return out;
+
+    if (this.nextBeat < 0 && this.predictAt < 0) {
+      // First beat after a tempo is known: the last beat is the best score over one period.
+      let best = n;
+      let bestScore = -Infinity;
+      for (let h = n; h > n - Math.round(this.period) && h >= 0; h--) {
+        if (this.scoreAt(h) > bestScore) {
+          bestScore = this.scoreAt(h);
+          best = h;
+        }
+      }
+      this.lastBeat = best;
+      this.predictAt = n;
+    }
+    if (this.predictAt >= 0 && n >= this.predictAt) {
+      this.predictNext(n);
+      this.predictAt = -1;
+    }
+    if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
+      out.beatHop = this.nextBeat;
+      this.lastBeat = this.nextBeat;
+      this.nextBeat = -1;
+      this.predictAt = Math.round(this.lastBeat + this.period / 2);
+    }
+    return out;
+  }
+
+  private setTempo(bpm: number): void {
+    this.bpm = bpm;
+    this.period = (60 * this.hopRate) / bpm;
+    const p = this.period;
+    this.weightLo = Math.max(1, Math.round(p / 2));
+    this.weightHi = Math.min(this.weights.length - 1, Math.round(2 * p));
+    for (let v = this.weightLo; v <= this.weightHi; v++) {
+      const l = TIGHTNESS * Math.log(v / p);
+      this.weights[v] = Math.exp(-0.5 * l * l);
+    }
+  }
+
+  /**
+   * After a tempo jump: recompute the cumulative score of the recent past with the new period
+   * and re-derive the beat phase from it, so that beats re-lock at once.
+   */
+  private rescore(n: number): void {
+    const span = Math.min(n, Math.round(RESCORE_SECONDS * this.hopRate), this.capacity - 1);
+    const first = n - span;
+    for (let h = first; h <= n; h++) {
+      const v = this.odfAt(h);
+      this.score[h % this.capacity] =
+        h - this.weightHi < first ? v : (1 - ALPHA) * v + ALPHA * this.pastMax(h);
+    }
+    let best = n;
+    let bestScore = -Infinity;
+    for (let h = n; h > n - Math.round(this.period) && h >= 0; h--) {
+      if (this.scoreAt(h) > bestScore) {
+        bestScore = this.scoreAt(h);
+        best = h;
+      }
+    }
+    if (this.nextBeat >= 0 || this.predictAt >= 0) {
+      this.lastBeat = best;
+      this.nextBeat = -1;
+      this.predictAt = Math.max(n, Math.round(best + this.period / 2));
+    }
+  }
+
+  /** max_v W(v)·CS(h - v) over the score already computed. */
+  private pastMax(h: number): number {
+    let best = 0;
+    for (let v = this.weightLo; v <= this.weightHi; v++) {
+      const s = this.weights[v]! * this.scoreAt(h - v);
+      if (s > best) best = s;
+    }
+    return best;
+  }
+
+  /** Project the cumulative score forward from hop `n` (no new input) and pick the next beat. */
+  private predictNext(n: number): void {
+    const p = this.period;
+    const span = Math.min(this.future.length - 1, Math.ceil(1.5 * p));
+    const expected = this.lastBeat + p;
+    const sigma = p / 4;
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let k = 1; k <= span; k++) {
+      const h = n + k;
+      let m = 0;
+      for (let v = this.weightLo; v <= this.weightHi; v++) {
+        const src = h - v;
+        const s = src > n ? this.future[src - n]! : this.scoreAt(src);
+        const w = this.weights[v]! * s;
+        if (w > m) m = w;
+      }
+      const value = ALPHA * m;
+      this.future[k] = value;
+      const d = (h - expected) / sigma;
+      const weighted = value * Math.exp(-0.5 * d * d);
+      if (weighted > bestValue) {
+        bestValue = weighted;
+        best = h;
+      }
+    }
+    // Keep beats at least half a period apart even if the projection is flat.
+    if (best < 0 || best - this.lastBeat < 0.5 * p) best = Math.round(expected);
+    this.nextBeat = Math.max(best, n + 1);
+  }
+
+  /** One tempo observation and filtering step; returns the filtered tempo (BPM). */
+  private estimateTempo(): number {
+    const n = this.hop;
+    const m = Math.min(n + 1, this.history);
+    const x = this.x;
+    const start = n - m + 1;
+    const recency = RECENCY_SECONDS * this.hopRate;
+    this.fillInput(x, m, start, recency);
+    const size = this.fftSize;
+    // Autocorrelation of the weighting window itself, to normalise the lags (unbiased estimate).
+    const wx = this.windowAcf;
+    if (this.windowAcfFor !== m) {
+      x.fill(0);
+      for (let i = 0; i < m; i++) x[i] = Math.exp(-(m - 1 - i) / (2 * recency));
+      this.autocorrelate(wx);
+      this.windowAcfFor = m;
+      this.fillInput(x, m, start, recency);
+    }
+    this.autocorrelate(this.acf);
+    const maxLag = Math.min(m - 1, size / 2);
+    for (let l = 0; l <= maxLag; l++) {
+      const norm = wx[2 * l]!;
+      this.acf[2 * l] = norm > 1e-9 ? this.acf[2 * l]! / norm : 0;
+    }
+    for (let l = maxLag + 1; l <= size / 2; l++) this.acf[2 * l] = 0;
+    return this.filterTempo(m);
+  }
+
+  /** The detection function of the last `m` hops: local mean removed (±8 hops), half-wave
+   * rectified, recent past weighted more. */
+  private fillInput(x: Float64Array, m: number, start: number, recency: number): void {
+    x.fill(0);
+    const w = 8;
+    let run = 0;
+    let count = 0;
+    for (let i = -w; i <= w; i++) {
+      if (i >= 0 && i < m) {
+        run += this.odfAt(start + i);
+        count++;
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const v = this.odfAt(start + i) - run / Math.max(1, count);
+      x[i] = v > 0 ? v * Math.exp(-(m - 1 - i) / (2 * recency)) : 0;
+      const add = i + w + 1;
+      const drop = i - w;
+      if (add < m) {
+        run += this.odfAt(start + add);
+        count++;
+      }
+      if (drop >= 0) {
+        run -= this.odfAt(start + drop);
+        count--;
+      }
+    }
+  }
+
+  /** Autocorrelation of `this.x` (zero-padded) into `out` (real parts at even indices). */
+  private autocorrelate(out: Float64Array): void {
+    const size = this.fftSize;
+    const spec = this.spec;
+    this.fft.realTransform(spec, this.x);
+    for (let k = 0; k <= size / 2; k++) {
+      const re = spec[2 * k]!;
+      const im = spec[2 * k + 1]!;
+      spec[2 * k] = re * re + im * im;
+      spec[2 * k + 1] = 0;
+      if (k > 0 && k < size / 2) {
+        spec[2 * (size - k)] = re * re + im * im;
+        spec[2 * (size - k) + 1] = 0;
+      }
+    }
+    this.fft.inverseTransform(out, spec);
+  }
+
+  /** Comb-filter the normalised autocorrelation and run one step of the tempo filter. */
+  private filterTempo(m: number): number {
+    const acf0 = this.acf[0]!;
+    if (!(acf0 > 1e-9)) return this.bpm;
+
+    const states = this.grid.length;
+    const obs = this.next;
+    let obsSum = 0;
+    let rawBest = 0;
+    let obsBest = 0;
+    for (let s = 0; s < states; s++) {
+      const period = (60 * this.hopRate) / this.grid[s]!;
+      let sum = 0;
+      for (let a = 1; a <= 4; a++) {
+        const spread = a - 1;
+        if (a * period + spread >= 0.6 * m) break;
+        let part = 0;
+        for (let b = -spread; b <= spread; b++) part += this.acfAt(a * period + b);
+        sum += part / (2 * a - 1);
+      }
+      const o = Math.max(0, sum / acf0) * this.prior[s]!;
+      obs[s] = o;
+      this.raw[s] = o;
+      obsSum += o;
+      if (o > rawBest) {
+        rawBest = o;
+        obsBest = s;
+      }
+    }
+    if (!(obsSum > 0)) return this.bpm;
+    const raw = this.raw;
+    const rawAt = (i: number): number => raw[i]!;
+
+    // Predict (Gaussian transition + uniform floor), then update with the observation.
+    const belief = this.belief;
+    const kernel = this.kernel;
+    const half = (kernel.length - 1) / 2;
+    let total = 0;
+    for (let s = 0; s < states; s++) {
+      let acc = 0;
+      let norm = 0;
+      for (let k = -half; k <= half; k++) {
+        const j = s + k;
+        if (j < 0 || j >= states) continue;
+        acc += kernel[k + half]! * belief[j]!;
+        norm += kernel[k + half]!;
+      }
+      const predicted = (1 - TRANSITION_FLOOR) * (acc / norm) + TRANSITION_FLOOR / states;
+      const v = predicted * (obs[s]! / obsSum);
+      obs[s] = v;
+      total += v;
+    }
+    let best = 0;
+    for (let s = 0; s < states; s++) {
+      belief[s] = obs[s]! / total;
+      if (belief[s]! > belief[best]!) best = s;
+    }
+    // A challenger: the observation alone has preferred another tempo, clearly, for a while
+    // (a tempo step). Restart the filter from the observation.
+    if (Math.abs(obsBest - best) > CHALLENGER_STATES && rawBest > CHALLENGER_RATIO * rawAt(best)) {
+      if (this.challenger >= 0 && Math.abs(this.challenger - obsBest) <= 2) this.challengerCount++;
+      else {
+        this.challenger = obsBest;
+        this.challengerCount = 1;
+      }
+      if (this.challengerCount >= CHALLENGER_UPDATES) {
+        total = 0;
+        for (let s = 0; s < states; s++) total += this.raw[s]!;
+        for (let s = 0; s < states; s++) belief[s] = this.raw[s]! / total;
+        best = obsBest;
+        this.challenger = -1;
+        this.challengerCount = 0;
+      }
+    } else {
+      this.challenger = -1;
+      this.challengerCount = 0;
+    }
+    // Refine within the grid step by a parabola through the neighbouring beliefs.
+    const l = belief[best - 1] ?? 0;
+    const c = belief[best]!;
+    const r = belief[best + 1] ?? 0;
+    const denom = l - 2 * c + r;
+    const off = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / denom)) : 0;
+    return MIN_BPM * GRID_STEP ** (best + off);
+  }
+
+  private acfAt(lag: number): number {
+    const i = Math.floor(lag);
+    const f = lag - i;
+    return (1 - f) * this.acf[2 * i]! + f * this.acf[2 * i + 2]!;
+  }
+}

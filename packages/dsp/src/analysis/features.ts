@@ -1,0 +1,221 @@
+/**
+ * Stage 1 of the analysis: per-hop features from one window of samples. Pure functions (no
+ * state between calls beyond scratch buffers that are rebuilt per configuration), so they can
+ * run statelessly in parallel on a pool of workers.
+ */
+import FFT from "fft.js";
+import type { AnalysisConfig } from "./config.js";
+import { decimateWindow, detectPitch, pitchScratch, type PitchScratch } from "./pitch.js";
+
+/** What stage 1 computes for one hop. Plain numbers and typed arrays (structured-clone friendly). */
+export interface HopFeatures {
+  /** Fundamental frequency in Hz, or null when unvoiced. */
+  hz: number | null;
+  /** Periodicity of the window (0..1): 1 - the YIN aperiodicity at the chosen lag. */
+  confidence: number;
+  /** Root-mean-square level of the last hop (linear). */
+  rms: number;
+  /** Log-spaced band magnitudes (linear; a full-scale sine gives ~1 in its band). */
+  bands: Float32Array;
+  /** Pitch-class energy, C = 0 ... B = 11, from spectral peaks between 60 Hz and ~4.4 kHz. */
+  chroma: Float32Array;
+}
+
+/** Scratch buffers and tables for one configuration. */
+interface FeatureScratch {
+  readonly key: string;
+  /** Band spectrum: the newest half of the window (~23 ms, sharp onsets). */
+  readonly bandSize: number;
+  readonly bandFft: FFT;
+  readonly bandHann: Float64Array;
+  /** Chroma spectrum: the whole window, decimated (fine frequency resolution, cheap). */
+  readonly chromaFft: FFT;
+  readonly chromaHann: Float64Array;
+  readonly frame: Float64Array;
+  readonly spectrum: Float64Array;
+  readonly mag: Float64Array;
+  /** Band index of each band-FFT bin, or -1 when outside the banded range. */
+  readonly binBand: Int16Array;
+  readonly firstChromaBin: number;
+  readonly lastChromaBin: number;
+  readonly chromaBinHz: number;
+  /** Magnitude normalisations: a full-scale sine at a bin centre gives 1. */
+  readonly bandScale: number;
+  readonly chromaScale: number;
+  readonly pitch: PitchScratch;
+}
+
+let scratch: FeatureScratch | null = null;
+
+function configKey(c: AnalysisConfig): string {
+  return `${c.sampleRate}:${c.hopSize}:${c.windowSize}:${c.minHz}:${c.maxHz}:${c.pitchDecimation}:${c.bandCount}`;
+}
+
+function hannWindow(n: number): { w: Float64Array; scale: number } {
+  const w = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / n);
+    sum += w[i]!;
+  }
+  return { w, scale: 2 / sum };
+}
+
+function buildScratch(config: AnalysisConfig): FeatureScratch {
+  const bandSize = config.windowSize / 2;
+  const band = hannWindow(bandSize);
+  const binHz = config.sampleRate / bandSize;
+  const bandLo = 40;
+  const bandHi = Math.min(16000, config.sampleRate * 0.48);
+  const binBand = new Int16Array(bandSize / 2 + 1).fill(-1);
+  const octaves = Math.log2(bandHi / bandLo);
+  for (let k = 1; k <= bandSize / 2; k++) {
+    const f = k * binHz;
+    if (f < bandLo || f >= bandHi) continue;
+    const b = Math.floor((Math.log2(f / bandLo) / octaves) * config.bandCount);
+    binBand[k] = Math.min(config.bandCount - 1, Math.max(0, b));
+  }
+  const pitch = pitchScratch(config);
+  const chroma = hannWindow(pitch.length);
+  const chromaBinHz = pitch.rate / pitch.length;
+  return {
+    key: configKey(config),
+    bandSize,
+    bandFft: new FFT(bandSize),
+    bandHann: band.w,
+    chromaFft: new FFT(pitch.length),
+    chromaHann: chroma.w,
+    frame: new Float64Array(Math.max(bandSize, pitch.length)),
+    spectrum: new Float64Array(2 * Math.max(bandSize, pitch.length)),
+    mag: new Float64Array(Math.max(bandSize, pitch.length) / 2 + 1),
+    binBand,
+    firstChromaBin: Math.max(2, Math.floor(60 / chromaBinHz)),
+    lastChromaBin: Math.min(pitch.length / 2 - 2, Math.ceil((pitch.rate * 0.4) / chromaBinHz)),
+    chromaBinHz,
+    bandScale: band.scale,
+    chromaScale: chroma.scale,
+    pitch,
+  };
+}
+
+function scratchFor(config: AnalysisConfig): FeatureScratch {
+  if (scratch === null || scratch.key !== configKey(config)) scratch = buildScratch(config);
+  return scratch;
+}
+
+/** A zeroed HopFeatures with arrays sized for a configuration. Runs on any thread. */
+export function createHopFeatures(config: AnalysisConfig): HopFeatures {
+  return {
+    hz: null,
+    confidence: 0,
+    rms: 0,
+    bands: new Float32Array(config.bandCount),
+    chroma: new Float32Array(12),
+  };
+}
+
+/**
+ * Features of the hop that ends at the last sample of `window` (`config.windowSize` samples,
+ * zero-filled before the stream start). Pure: the result depends on the arguments only.
+ * Runs in an analysis pool worker.
+ */
+export function extractFeatures(window: Float32Array, config: AnalysisConfig): HopFeatures {
+  return extractFeaturesInto(window, config, createHopFeatures(config));
+}
+
+/**
+ * Like `extractFeatures`, but writes into `out` (allocated by `createHopFeatures`) and returns
+ * it; allocates nothing. Runs in an analysis pool worker.
+ */
+export function extractFeaturesInto(
+  window: Float32Array,
+  config: AnalysisConfig,
+  out: HopFeatures,
+): HopFeatures {
+  const n = config.windowSize;
+  if (window.length !== n) {
+    throw new RangeError(`extractFeatures: window has ${window.length} samples, expected ${n}`);
+  }
+  const s = scratchFor(config);
+
+  // Level of the last hop.
+  let sq = 0;
+  for (let i = n - config.hopSize; i < n; i++) {
+    const v = window[i]!;
+    sq += v * v;
+  }
+  const rms = Math.sqrt(sq / config.hopSize);
+  if (!Number.isFinite(rms)) return clearFeatures(out);
+  out.rms = rms;
+
+  // Band magnitudes from the newest half of the window.
+  const { frame, spectrum, mag, bandSize, bandHann } = s;
+  const offset = n - bandSize;
+  for (let i = 0; i < bandSize; i++) frame[i] = window[offset + i]! * bandHann[i]!;
+  s.bandFft.realTransform(spectrum, frame);
+  const bands = out.bands;
+  bands.fill(0);
+  const binBand = s.binBand;
+  let total = 0;
+  for (let k = 1; k <= bandSize / 2; k++) {
+    const b = binBand[k]!;
+    if (b < 0) continue;
+    const re = spectrum[2 * k]!;
+    const im = spectrum[2 * k + 1]!;
+    const m = Math.sqrt(re * re + im * im) * s.bandScale;
+    bands[b] = bands[b]! + m;
+    total += m;
+  }
+  // A NaN or infinity anywhere in the window: report an empty hop rather than poison the tracker.
+  if (!Number.isFinite(total)) return clearFeatures(out);
+
+  // Decimated frame (shared by chroma and pitch).
+  const p = s.pitch;
+  const level = decimateWindow(window, p);
+  if (!Number.isFinite(level)) return clearFeatures(out);
+
+  // Chroma from spectral peaks of the decimated frame, frequency refined by parabolic interpolation.
+  const L = p.length;
+  const z = p.z;
+  const chromaHann = s.chromaHann;
+  for (let i = 0; i < L; i++) frame[i] = z[i]! * chromaHann[i]!;
+  s.chromaFft.realTransform(spectrum, frame);
+  const first = s.firstChromaBin - 1;
+  const last = s.lastChromaBin + 1;
+  let peakMax = 0;
+  for (let k = first; k <= last; k++) {
+    const re = spectrum[2 * k]!;
+    const im = spectrum[2 * k + 1]!;
+    const m = Math.sqrt(re * re + im * im) * s.chromaScale;
+    mag[k] = m;
+    if (m > peakMax) peakMax = m;
+  }
+  const chroma = out.chroma;
+  chroma.fill(0);
+  const floor = Math.max(1e-5, peakMax * 0.02);
+  for (let k = s.firstChromaBin; k <= s.lastChromaBin; k++) {
+    const m = mag[k]!;
+    if (m < floor) continue;
+    const l = mag[k - 1]!;
+    const r = mag[k + 1]!;
+    if (m <= l || m < r) continue;
+    const denom = l - 2 * m + r;
+    const delta = denom < 0 ? (0.5 * (l - r)) / denom : 0;
+    const f = (k + delta) * s.chromaBinHz;
+    const pc = (((Math.round(12 * Math.log2(f / 440)) + 9) % 12) + 12) % 12;
+    chroma[pc] = chroma[pc]! + m;
+  }
+
+  // Pitch.
+  detectPitch(window, level, config, p, out);
+  return out;
+}
+
+function clearFeatures(out: HopFeatures): HopFeatures {
+  out.hz = null;
+  out.confidence = 0;
+  out.rms = 0;
+  out.bands.fill(0);
+  out.chroma.fill(0);
+  return out;
+}

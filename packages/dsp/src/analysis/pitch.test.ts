@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { analysisConfig } from "./config.js";
+import { createHopFeatures, extractFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
+import { cents, median, tone, whiteNoise } from "./test-signals.js";
+
+/** Stage 1 over a whole buffer, window ending at each hop boundary. */
+function features(samples: Float32Array, sampleRate: number): HopFeatures[] {
+  const config = analysisConfig(sampleRate);
+  const out: HopFeatures[] = [];
+  const window = new Float32Array(config.windowSize);
+  for (let end = config.hopSize; end <= samples.length; end += config.hopSize) {
+    window.fill(0);
+    const start = end - config.windowSize;
+    window.set(samples.subarray(Math.max(0, start), end), Math.max(0, -start));
+    out.push(extractFeatures(window, config));
+  }
+  return out;
+}
+
+/** Hops after the first window has filled. */
+const settled = (f: HopFeatures[], sampleRate: number): HopFeatures[] =>
+  f.slice(Math.ceil(analysisConfig(sampleRate).windowSize / analysisConfig(sampleRate).hopSize));
+
+const voicedFraction = (f: HopFeatures[]): number => f.filter((x) => x.hz !== null).length / f.length;
+const medianCents = (f: HopFeatures[], ref: number): number =>
+  median(f.filter((x) => x.hz !== null).map((x) => cents(x.hz!, ref)));
+
+describe("analysisConfig", () => {
+  it("hops every 10 ms with a window covering 60 Hz at 8 kHz to 96 kHz", () => {
+    for (const sr of [8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000]) {
+      const c = analysisConfig(sr);
+      expect(c.hopSize).toBe(Math.round(sr / 100));
+      expect(Number.isInteger(Math.log2(c.windowSize))).toBe(true);
+      // At least two and a half periods of 60 Hz.
+      expect(c.windowSize / sr).toBeGreaterThan(2.5 / 60);
+      expect(Number.isInteger(c.windowSize / c.pitchDecimation)).toBe(true);
+    }
+    expect(analysisConfig(44100)).toMatchObject({ hopSize: 441, windowSize: 2048 });
+    expect(() => analysisConfig(1000)).toThrow(RangeError);
+  });
+});
+
+describe("pitch", () => {
+  it("reports A4 with 5.5 Hz vibrato at 440 Hz (median within 20 cents), voiced", () => {
+    const sr = 44100;
+    const f = settled(
+      features(tone(440, 3, sr, { vibratoHz: 5.5, vibratoCents: 40, harmonics: [1, 0.5, 0.3] }), sr),
+      sr,
+    );
+    expect(voicedFraction(f)).toBeGreaterThan(0.95);
+    expect(Math.abs(medianCents(f, 440))).toBeLessThan(20);
+    // Every voiced hop follows the vibrato (±40 cents), no octave jumps.
+    for (const x of f) if (x.hz !== null) expect(Math.abs(cents(x.hz, 440))).toBeLessThan(60);
+  });
+
+  it("has no octave error on an 80 Hz tone with a weak fundamental", () => {
+    const sr = 44100;
+    const f = settled(features(tone(80, 2, sr, { harmonics: [0.05, 1, 0.8, 0.6, 0.4, 0.3] }), sr), sr);
+    expect(voicedFraction(f)).toBeGreaterThan(0.9);
+    expect(Math.abs(medianCents(f, 80))).toBeLessThan(20);
+    const octaveErrors = f.filter((x) => x.hz !== null && Math.abs(cents(x.hz, 80)) > 600).length;
+    expect(octaveErrors).toBe(0);
+  });
+
+  it("tracks the range ends: 65 Hz and 1100 Hz", () => {
+    const sr = 44100;
+    for (const hz of [65, 1100]) {
+      const f = settled(features(tone(hz, 1, sr, { harmonics: [1, 0.4] }), sr), sr);
+      expect(voicedFraction(f)).toBeGreaterThan(0.9);
+      expect(Math.abs(medianCents(f, hz))).toBeLessThan(20);
+    }
+  });
+
+  it("calls white noise and silence unvoiced", () => {
+    const sr = 44100;
+    expect(voicedFraction(settled(features(whiteNoise(2, sr, 0.5), sr), sr))).toBeLessThan(0.03);
+    expect(voicedFraction(settled(features(whiteNoise(2, sr, 0.01, 3), sr), sr))).toBeLessThan(0.03);
+    const silent = settled(features(new Float32Array(sr), sr), sr);
+    expect(voicedFraction(silent)).toBe(0);
+    for (const x of silent) expect(x.rms).toBe(0);
+  });
+
+  it("works at 8 kHz and 96 kHz", () => {
+    for (const sr of [8000, 96000]) {
+      const f = settled(features(tone(220, 1.5, sr, { harmonics: [1, 0.5, 0.25] }), sr), sr);
+      expect(voicedFraction(f)).toBeGreaterThan(0.9);
+      expect(Math.abs(medianCents(f, 220))).toBeLessThan(20);
+    }
+  });
+});
+
+describe("extractFeatures", () => {
+  it("is pure: the same window gives the same features, in place or not, whatever came before", () => {
+    const sr = 44100;
+    const c = analysisConfig(sr);
+    const a = tone(330, 0.1, sr, { harmonics: [1, 0.5] }).subarray(0, c.windowSize);
+    const b = whiteNoise(0.1, sr).subarray(0, c.windowSize);
+    const first = extractFeatures(a, c);
+    extractFeatures(b, c);
+    const into = extractFeaturesInto(a, c, createHopFeatures(c));
+    expect(into).toEqual(first);
+    expect(extractFeatures(a, c)).toEqual(first);
+    expect(first.bands.length).toBe(c.bandCount);
+    expect(first.chroma.length).toBe(12);
+  });
+
+  it("rejects a window of the wrong length", () => {
+    const c = analysisConfig(44100);
+    expect(() => extractFeatures(new Float32Array(100), c)).toThrow(RangeError);
+  });
+
+  it("puts the energy of A3 + harmonics into pitch classes A and E", () => {
+    const sr = 44100;
+    const c = analysisConfig(sr);
+    const x = extractFeatures(tone(220, 0.1, sr, { harmonics: [1, 0.5, 0.4] }).subarray(0, c.windowSize), c);
+    const order = [...x.chroma.keys()].sort((i, j) => x.chroma[j]! - x.chroma[i]!);
+    expect(order[0]).toBe(9);
+    expect(order[1]).toBe(4);
+  });
+});

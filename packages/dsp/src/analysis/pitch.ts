@@ -1,0 +1,257 @@
+/**
+ * YIN pitch detection on a decimated copy of the window, refined at the full rate.
+ *
+ * 1. Low-pass (windowed sinc) and decimate the window to ~11-16 kHz, newest sample first.
+ * 2. YIN difference d(τ) = e(0) + e(τ) - 2 c(τ), with the cross-correlation c(τ) by FFT.
+ * 3. Cumulative-mean-normalised difference d'(τ); the first dip under the absolute threshold
+ *    (then down to its local minimum), else the global minimum; parabolic interpolation.
+ * 4. When decimated, the lag is refined on the full-rate signal around the decimated estimate.
+ */
+import FFT from "fft.js";
+import type { AnalysisConfig } from "./config.js";
+
+/** First-dip threshold on the cumulative-mean-normalised difference. */
+const DIP_THRESHOLD = 0.15;
+/** Above this aperiodicity (at the chosen lag) the hop is unvoiced. */
+const VOICING_THRESHOLD = 0.3;
+/** Below this level (RMS of the pitch window, ~ -60 dBFS) the hop is unvoiced. */
+const LEVEL_FLOOR = 0.001;
+
+export interface PitchScratch {
+  readonly decimation: number;
+  readonly rate: number;
+  /** Decimated frame length (a power of two) and YIN integration window. */
+  readonly length: number;
+  readonly integration: number;
+  readonly tauMin: number;
+  readonly tauMax: number;
+  readonly taps: Float64Array;
+  readonly z: Float64Array;
+  readonly zA: Float64Array;
+  readonly specA: Float64Array;
+  readonly specB: Float64Array;
+  readonly product: Float64Array;
+  readonly corr: Float64Array;
+  readonly energy: Float64Array;
+  readonly cmnd: Float64Array;
+  readonly fft: FFT;
+  /** Longest full-rate integration window of the refinement. */
+  readonly refineWindow: number;
+}
+
+export function pitchScratch(config: AnalysisConfig): PitchScratch {
+  const d = config.pitchDecimation;
+  const rate = config.sampleRate / d;
+  const length = config.windowSize / d;
+  const tauMax = Math.ceil(rate / config.minHz) + 1;
+  const tauMin = Math.max(2, Math.floor(rate / config.maxHz));
+  const integration = length - tauMax - 1;
+  // Anti-alias low-pass for the decimation: Hann-windowed sinc, cutoff at 0.4 of the new rate.
+  const tapCount = d === 1 ? 1 : 4 * d + 1;
+  const taps = new Float64Array(tapCount);
+  if (d === 1) taps[0] = 1;
+  else {
+    const fc = 0.4 / d;
+    const mid = (tapCount - 1) / 2;
+    let sum = 0;
+    for (let i = 0; i < tapCount; i++) {
+      const t = i - mid;
+      const sinc = t === 0 ? 2 * fc : Math.sin(2 * Math.PI * fc * t) / (Math.PI * t);
+      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 1)) / (tapCount + 1));
+      taps[i] = sinc * w;
+      sum += sinc * w;
+    }
+    for (let i = 0; i < tapCount; i++) taps[i] = taps[i]! / sum;
+  }
+  return {
+    decimation: d,
+    rate,
+    length,
+    integration,
+    tauMin,
+    tauMax,
+    taps,
+    z: new Float64Array(length),
+    zA: new Float64Array(length),
+    specA: new Float64Array(2 * length),
+    specB: new Float64Array(2 * length),
+    product: new Float64Array(2 * length),
+    corr: new Float64Array(2 * length),
+    energy: new Float64Array(length + 1),
+    cmnd: new Float64Array(tauMax + 2),
+    fft: new FFT(length),
+    refineWindow: Math.round(config.sampleRate * 0.025),
+  };
+}
+
+/** Result slots written by `detectPitch`. */
+export interface PitchResult {
+  hz: number | null;
+  confidence: number;
+}
+
+/**
+ * Low-pass and decimate `window` into `s.z`, newest sample first, mean removed. Returns the RMS
+ * level of the decimated frame. Allocates nothing.
+ */
+export function decimateWindow(window: Float32Array, s: PitchScratch): number {
+  const { decimation: d, length: L, z, taps } = s;
+  const n = window.length;
+  const tapCount = taps.length;
+  let mean = 0;
+  for (let i = 0; i < L; i++) {
+    const end = n - 1 - i * d;
+    let acc = 0;
+    if (end - tapCount + 1 >= 0) {
+      for (let t = 0; t < tapCount; t++) acc += taps[t]! * window[end - t]!;
+    } else {
+      for (let t = 0; t < tapCount && end - t >= 0; t++) acc += taps[t]! * window[end - t]!;
+    }
+    z[i] = acc;
+    mean += acc;
+  }
+  mean /= L;
+  let power = 0;
+  for (let i = 0; i < L; i++) {
+    const v = z[i]! - mean;
+    z[i] = v;
+    power += v * v;
+  }
+  return Math.sqrt(power / L);
+}
+
+/**
+ * Estimate f0 of `window` (newest sample last) into `out`, from the decimated frame that
+ * `decimateWindow` left in `s.z` (its return value is `level`). Allocates nothing.
+ */
+export function detectPitch(
+  window: Float32Array,
+  level: number,
+  config: AnalysisConfig,
+  s: PitchScratch,
+  out: PitchResult,
+): void {
+  const { decimation: d, length: L, integration: W, tauMin, tauMax, z } = s;
+  if (!(level > LEVEL_FLOOR * 0.5)) {
+    out.hz = null;
+    out.confidence = 0;
+    return;
+  }
+
+  // 2. Energies e(τ) = Σ_{j=τ}^{τ+W-1} z_j² from prefix sums; c(τ) = Σ_{j<W} z_j z_{j+τ} by FFT.
+  const energy = s.energy;
+  energy[0] = 0;
+  for (let i = 0; i < L; i++) energy[i + 1] = energy[i]! + z[i]! * z[i]!;
+  const zA = s.zA;
+  for (let i = 0; i < L; i++) zA[i] = i < W ? z[i]! : 0;
+  const { specA, specB, product, corr, fft } = s;
+  fft.realTransform(specA, zA);
+  fft.realTransform(specB, z);
+  const half = L / 2;
+  for (let k = 0; k <= half; k++) {
+    const ar = specA[2 * k]!;
+    const ai = specA[2 * k + 1]!;
+    const br = specB[2 * k]!;
+    const bi = specB[2 * k + 1]!;
+    // conj(A) * B
+    const pr = ar * br + ai * bi;
+    const pi = ar * bi - ai * br;
+    product[2 * k] = pr;
+    product[2 * k + 1] = pi;
+    if (k > 0 && k < half) {
+      product[2 * (L - k)] = pr;
+      product[2 * (L - k) + 1] = -pi;
+    }
+  }
+  fft.inverseTransform(corr, product);
+
+  // 3. Cumulative-mean-normalised difference.
+  const cmnd = s.cmnd;
+  const e0 = energy[W]!;
+  cmnd[0] = 1;
+  let running = 0;
+  for (let tau = 1; tau <= tauMax + 1; tau++) {
+    const et = energy[tau + W]! - energy[tau]!;
+    let diff = e0 + et - 2 * corr[2 * tau]!;
+    if (diff < 0) diff = 0;
+    running += diff;
+    cmnd[tau] = running > 0 ? (diff * tau) / running : 1;
+  }
+
+  let best = -1;
+  for (let tau = tauMin; tau <= tauMax; tau++) {
+    if (cmnd[tau]! < DIP_THRESHOLD) {
+      while (tau + 1 <= tauMax && cmnd[tau + 1]! < cmnd[tau]!) tau++;
+      best = tau;
+      break;
+    }
+  }
+  if (best < 0) {
+    let min = Infinity;
+    for (let tau = tauMin; tau <= tauMax; tau++) {
+      if (cmnd[tau]! < min) {
+        min = cmnd[tau]!;
+        best = tau;
+      }
+    }
+  }
+  const aperiodicity = cmnd[best]!;
+  const confidence = Math.min(1, Math.max(0, 1 - aperiodicity));
+  out.confidence = confidence;
+  if (aperiodicity > VOICING_THRESHOLD || level < LEVEL_FLOOR) {
+    out.hz = null;
+    return;
+  }
+  let tau = best + parabolicOffset(cmnd[best - 1]!, cmnd[best]!, cmnd[best + 1]!);
+
+  // 4. Refine at the full rate around the decimated lag.
+  if (d > 1) tau = refineLag(window, tau * d, d, s.refineWindow) / d;
+  const hz = s.rate / tau;
+  out.hz = hz >= config.minHz * 0.95 && hz <= config.maxHz * 1.05 ? hz : null;
+}
+
+/** Offset (-0.5..0.5) of the vertex of the parabola through three equally spaced values. */
+function parabolicOffset(a: number, b: number, c: number): number {
+  const denom = a - 2 * b + c;
+  if (!(denom > 0)) return 0;
+  const off = (0.5 * (a - c)) / denom;
+  return off > 0.5 ? 0.5 : off < -0.5 ? -0.5 : off;
+}
+
+/** Difference function at one full-rate lag, newest samples against `lag` earlier. */
+function fullRateDiff(window: Float32Array, lag: number, w: number): number {
+  const n = window.length;
+  let acc = 0;
+  for (let j = n - 1, stop = n - 1 - w; j > stop; j--) {
+    const v = window[j]! - window[j - lag]!;
+    acc += v * v;
+  }
+  return acc;
+}
+
+/** The full-rate lag near `estimate` (±`span`) that minimises the difference function. */
+function refineLag(window: Float32Array, estimate: number, span: number, maxWindow: number): number {
+  const n = window.length;
+  const hi = Math.ceil(estimate) + span + 1;
+  const w = Math.min(maxWindow, n - hi - 1);
+  if (w < 16) return estimate;
+  let lag = Math.round(estimate);
+  let dm = fullRateDiff(window, lag - 1, w);
+  let d0 = fullRateDiff(window, lag, w);
+  let dp = fullRateDiff(window, lag + 1, w);
+  const lo = Math.round(estimate) - span;
+  for (let step = 0; step < span; step++) {
+    if (dm < d0 && lag - 2 >= lo && lag - 2 >= 2) {
+      dp = d0;
+      d0 = dm;
+      lag--;
+      dm = fullRateDiff(window, lag - 1, w);
+    } else if (dp < d0 && lag + 2 <= hi) {
+      dm = d0;
+      d0 = dp;
+      lag++;
+      dp = fullRateDiff(window, lag + 1, w);
+    } else break;
+  }
+  return lag + parabolicOffset(dm, d0, dp);
+}

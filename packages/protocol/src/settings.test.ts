@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { applySettingsPatch, Settings, SettingsPatch } from "./settings.js";
+
+describe("settings patches", () => {
+  const settings = Settings.parse({ sampleRate: 48000, seed: 1, agents: { bass: { enabled: false, volume: 0.5 } } });
+
+  it("change only what they name", () => {
+    const patch = SettingsPatch.parse({ agents: { bass: { volume: 0.9 } } });
+    expect(patch).toEqual({ agents: { bass: { volume: 0.9 } } });
+    const next = applySettingsPatch(settings, patch);
+    expect(next.agents.bass).toEqual({ enabled: false, volume: 0.9 });
+    expect(next.followMode).toBe("follow");
+  });
+
+  it("refuse what may not change during a session", () => {
+    expect(SettingsPatch.safeParse({ sampleRate: 44100 }).success).toBe(false);
+    expect(SettingsPatch.safeParse({ agents: { bass: { volume: 2 } } }).success).toBe(false);
+  });
+});
