@@ -48,6 +48,9 @@ export function velocity(v: number): number {
   return Math.max(1, Math.min(127, Math.round(v)));
 }
 
+/** Bars remembered per agent and context (see `barAgent`). */
+const BAR_CACHE_SIZE = 4;
+
 /**
  * The pure per-bar form of an agent: all notes of one bar (each starting inside that bar).
  * `barAgent` turns it into an `Agent` that honours the window contract.
@@ -60,6 +63,21 @@ export type BarPlayer = (bar: CompiledBar, ctx: MusicalContext) => NoteEvent[];
  * @example const a = barAgent("click", "drums", (bar) => [note(bar.start)]);
  */
 export function barAgent(name: string, instrument: Instrument, playBar: BarPlayer): Agent {
+  // A bar's notes are a pure function of the bar and the (immutable) context, so they are
+  // remembered per context object: windows advance a block at a time and would otherwise
+  // re-play the same bar hundreds of times. Only the last few bars are kept.
+  const cache = new WeakMap<MusicalContext, Map<number, NoteEvent[]>>();
+  const barNotes = (bar: CompiledBar, ctx: MusicalContext): NoteEvent[] => {
+    let bars = cache.get(ctx);
+    if (!bars) cache.set(ctx, (bars = new Map()));
+    let notes = bars.get(bar.index);
+    if (!notes) {
+      notes = playBar(bar, ctx);
+      if (bars.size >= BAR_CACHE_SIZE) bars.delete(bars.keys().next().value!);
+      bars.set(bar.index, notes);
+    }
+    return notes;
+  };
   return {
     name,
     instrument,
@@ -74,7 +92,7 @@ export function barAgent(name: string, instrument: Instrument, playBar: BarPlaye
       for (let i = first; i <= last; i++) {
         const bar = song.bars[i];
         if (!bar) continue;
-        for (const n of playBar(bar, ctx)) {
+        for (const n of barNotes(bar, ctx)) {
           if (n.start < from || n.start >= to) continue;
           const end = Math.min(n.start + n.duration, song.totalBeats);
           const duration = onGrid(end - n.start);

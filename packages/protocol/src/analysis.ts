@@ -5,7 +5,11 @@
 import { z } from "zod";
 import type { SampleFrame } from "./units.js";
 
-const Frame = z.number().int().min(0).transform((n) => n as SampleFrame);
+const Frame = z
+  .number()
+  .int()
+  .min(0)
+  .transform((n) => n as SampleFrame);
 
 /** One hop of analysis (pitch, level, onset strength), stamped with the frame at its end. */
 export const AnalysisFrame = z.object({
@@ -72,7 +76,9 @@ export type KeyEvent = z.infer<typeof KeyEvent>;
 /** The `performia analyze --json` contract (DESIGN.md), in seconds. */
 export const AnalysisReport = z.object({
   sampleRate: z.number().int().positive(),
-  pitch: z.array(z.object({ t: z.number(), hz: z.number().nullable(), confidence: z.number().min(0).max(1) })),
+  pitch: z.array(
+    z.object({ t: z.number(), hz: z.number().nullable(), confidence: z.number().min(0).max(1) }),
+  ),
   onsets: z.array(z.number()),
   beats: z.array(z.object({ t: z.number(), reportedAt: z.number() })),
   tempo: z.array(z.object({ t: z.number(), bpm: z.number() })),

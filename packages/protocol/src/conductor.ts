@@ -3,7 +3,10 @@ import type { Beats, SampleFrame } from "./units.js";
 
 /** A change in the conductor's model: tempo, position in the Song Map, and why. */
 export const ConductorUpdate = z.object({
-  frame: z.number().int().transform((n) => n as SampleFrame),
+  frame: z
+    .number()
+    .int()
+    .transform((n) => n as SampleFrame),
   /** Beat position at `frame` (0 = bar 1 beat 1; negative during the count-in). */
   beat: z.number().transform((n) => n as Beats),
   bpm: z.number().positive(),

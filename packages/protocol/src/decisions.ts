@@ -6,7 +6,10 @@ import { z } from "zod";
 import type { Beats, SampleFrame } from "./units.js";
 
 const BeatsSchema = z.number().transform((n) => n as Beats);
-const Frame = z.number().int().transform((n) => n as SampleFrame);
+const Frame = z
+  .number()
+  .int()
+  .transform((n) => n as SampleFrame);
 
 export const AgentName = z.string().regex(/^[a-z][a-z0-9-]*$/, "agent names are lower-case words");
 export type AgentName = z.infer<typeof AgentName>;

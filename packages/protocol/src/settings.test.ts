@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { applySettingsPatch, Settings, SettingsPatch } from "./settings.js";
 
 describe("settings patches", () => {
-  const settings = Settings.parse({ sampleRate: 48000, seed: 1, agents: { bass: { enabled: false, volume: 0.5 } } });
+  const settings = Settings.parse({
+    sampleRate: 48000,
+    seed: 1,
+    agents: { bass: { enabled: false, volume: 0.5 } },
+  });
 
   it("change only what they name", () => {
     const patch = SettingsPatch.parse({ agents: { bass: { volume: 0.9 } } });

@@ -50,7 +50,10 @@ export const SettingsPatch = z
     tempo: z.number().min(20).max(400).nullable(),
     lookaheadBeats: z.number().min(0.25).max(4),
     /** Only the fields given change (no defaults here: a patch must not re-enable a muted agent). */
-    agents: z.record(AgentName, z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) }).partial()),
+    agents: z.record(
+      AgentName,
+      z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) }).partial(),
+    ),
     mix: OutputMix,
     performerGain: z.number().min(0).max(2),
     bandGain: z.number().min(0).max(2),
@@ -60,7 +63,11 @@ export const SettingsPatch = z
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 export const SettingsChange = z.object({
-  frame: z.number().int().min(0).transform((n) => n as SampleFrame),
+  frame: z
+    .number()
+    .int()
+    .min(0)
+    .transform((n) => n as SampleFrame),
   patch: SettingsPatch,
 });
 export type SettingsChange = z.infer<typeof SettingsChange>;

@@ -8,7 +8,16 @@
 import { Chord } from "tonal";
 import { z } from "zod";
 
-export const SECTION_KINDS = ["intro", "verse", "chorus", "bridge", "solo", "outro", "head", "interlude"] as const;
+export const SECTION_KINDS = [
+  "intro",
+  "verse",
+  "chorus",
+  "bridge",
+  "solo",
+  "outro",
+  "head",
+  "interlude",
+] as const;
 export const SectionKind = z.enum(SECTION_KINDS);
 export type SectionKind = z.infer<typeof SectionKind>;
 
@@ -87,7 +96,11 @@ export const SongMap = z
     const ids = new Set<string>();
     song.sections.forEach((s, i) => {
       if (ids.has(s.id)) {
-        ctx.addIssue({ code: "custom", path: ["sections", i, "id"], message: `duplicate section id "${s.id}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["sections", i, "id"],
+          message: `duplicate section id "${s.id}"`,
+        });
       }
       ids.add(s.id);
       s.bars.forEach((bar, j) => {

@@ -1,6 +1,9 @@
 /**
- * Where a worker thread's entry file is. Compiled, it is the `.js` beside this module in
- * dist/; under vitest (running src/*.ts), it is the `.ts` file, loaded through tsx.
+ * Where a worker thread's entry file is. Compiled, it is the `.js` beside the asking module in
+ * dist/. Under vitest (running src/*.ts) it is the `.ts` file, and `execArgv` says it needs tsx:
+ * Node 20 ignores `--import tsx` in a worker's execArgv, so a plain Worker must be started
+ * through the bootstrap in session/spawn.ts. The analysis pool (piscina) runs from dist only;
+ * the tests that drive it run the built engine.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

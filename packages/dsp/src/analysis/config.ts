@@ -40,5 +40,14 @@ export function analysisConfig(sampleRate: number): AnalysisConfig {
   // Decimate the pitch path to ~11-16 kHz: enough for f0 up to 1200 Hz and far cheaper.
   const pitchDecimation = Math.max(1, 2 ** Math.floor(Math.log2(sampleRate / 11025)));
   const pitchLatency = Math.round(windowSize * 0.3);
-  return { sampleRate, hopSize, windowSize, minHz: 60, maxHz: 1200, pitchDecimation, bandCount: 32, pitchLatency };
+  return {
+    sampleRate,
+    hopSize,
+    windowSize,
+    minHz: 60,
+    maxHz: 1200,
+    pitchDecimation,
+    bandCount: 32,
+    pitchLatency,
+  };
 }

@@ -1,0 +1,288 @@
+#!/usr/bin/env node
+/**
+ * The `performia` command line. Errors meant for people (PerformiaError) print their message
+ * and what to do next, and exit with status 2; a replay check that diverges exits with 1.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { writeFileSync } from "node:fs";
+import { FollowMode, PerformiaError } from "@performia/protocol";
+import { analyze } from "./commands/analyze.js";
+import { bench } from "./commands/bench.js";
+import { checkGolden, recordGolden } from "./commands/golden.js";
+import { perform } from "./commands/perform.js";
+import type { PerformResult } from "./commands/perform.js";
+import { replay } from "./commands/replay.js";
+import {
+  resolveSession,
+  sessionExport,
+  sessionImport,
+  sessionShow,
+  sessionsList,
+} from "./commands/sessions.js";
+import { start } from "./commands/start.js";
+import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js";
+import { ENGINE_VERSION, sessionsDir } from "./paths.js";
+import { exampleSongs } from "./songs.js";
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function intArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+function numberArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** SIGINT/SIGTERM end a run cleanly at the next block (the session is marked interrupted). */
+function interruptible(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    err("\nstopping: finishing the session file (press Ctrl-C again to quit at once)");
+    controller.abort();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return controller.signal;
+}
+
+function summarize(r: PerformResult): void {
+  for (const w of r.warnings) err(`warning: ${w}`);
+  const notes = Object.entries(r.decisionsByAgent)
+    .map(([a, n]) => `${a} ${n}`)
+    .join(", ");
+  out(
+    `${r.interrupted ? "interrupted after" : "performed"} ${r.audioSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(1)} s (${(r.audioSeconds / r.wallSeconds).toFixed(0)}× real time)`,
+  );
+  out(
+    `  heard ${r.onsets} onsets and ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
+  );
+  if (r.outputPath) out(`  wrote ${r.outputPath}`);
+  if (r.sessionPath) out(`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`);
+}
+
+const program = new Command();
+program
+  .name("performia")
+  .description("A band that listens: live accompaniment that follows the performer.")
+  .version(ENGINE_VERSION)
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description("the main job: for now, the band plays along with an example performance into a WAV file")
+  .addOption(new Option("--example <name>", "example performance").choices(EXAMPLES.map((e) => e.name)))
+  .option("--out <dir>", "folder for the WAV file", "out")
+  .option("--sessions <dir>", "sessions folder (default ./sessions or $PERFORMIA_SESSIONS)")
+  .action(async (o: { example?: string; out: string; sessions?: string }) => {
+    const r = await start(
+      { example: o.example, outDir: o.out, sessionsDir: o.sessions, signal: interruptible() },
+      out,
+    );
+    summarize(r);
+    out(`listen: play ${r.outputPath ?? ""} (e.g. with aplay, sox's play, or any audio player)`);
+  });
+
+program
+  .command("perform")
+  .description("the band plays along with a recorded performance, as fast as the machine allows")
+  .requiredOption("--song <song>", `song file, or an example: ${exampleSongs().join(", ")}`)
+  .requiredOption("--input <file.wav>", "the performance (a WAV file; 'mic' needs the live engine)")
+  .option("--output <file.wav>", "where to write the mix (performer and band)")
+  .option("--band-only", "write the band alone, without the performer")
+  .option("--style <style>", "style of the band", "rock")
+  .addOption(
+    new Option("--follow <mode>", "follow the performer's tempo, or keep a fixed click")
+      .choices(FollowMode.options)
+      .default("follow"),
+  )
+  .option("--tempo <bpm>", "start tempo (default: the song's)", numberArg("--tempo", 20, 400))
+  .option("--seed <n>", "random seed of the session (humanization)", intArg("--seed", 0, 0xffffffff))
+  .option("--block <frames>", "block size in frames", intArg("--block", 64, 1024), 128)
+  .option("--start <seconds>", "where bar 1 beat 1 falls in the input", numberArg("--start", 0, 3600), 0)
+  .option("--mute <agents>", "agents to switch off, comma-separated", (v: string) =>
+    v.split(",").filter(Boolean),
+  )
+  .option("--sessions <dir>", "sessions folder (default ./sessions or $PERFORMIA_SESSIONS)")
+  .option("--session <file>", "record to this session file")
+  .option("--no-record", "do not record a session")
+  .option(
+    "--max-seconds <s>",
+    "perform only the first seconds of the input",
+    numberArg("--max-seconds", 0.1, 86400),
+  )
+  .action(
+    async (o: {
+      song: string;
+      input: string;
+      output?: string;
+      bandOnly?: boolean;
+      style: string;
+      follow: FollowMode;
+      tempo?: number;
+      seed?: number;
+      block: number;
+      start: number;
+      mute?: string[];
+      sessions?: string;
+      session?: string;
+      record: boolean;
+      maxSeconds?: number;
+    }) => {
+      if (o.input === "mic" || o.output === "speakers") {
+        throw new PerformiaError(
+          "live audio (--input mic / --output speakers) is not in this version yet",
+          "NO_LIVE",
+          "perform a recorded WAV file: --input FILE.wav --output OUT.wav",
+        );
+      }
+      const r = await perform({
+        song: o.song,
+        input: o.input,
+        output: o.output ?? null,
+        bandOnly: o.bandOnly,
+        style: o.style,
+        followMode: o.follow,
+        tempo: o.tempo ?? null,
+        seed: o.seed,
+        blockSize: o.block,
+        startSeconds: o.start,
+        mute: o.mute,
+        sessionsDir: o.sessions,
+        sessionPath: o.session,
+        record: o.record,
+        maxSeconds: o.maxSeconds,
+        signal: interruptible(),
+      });
+      summarize(r);
+      if (r.interrupted) process.exitCode = 130;
+    },
+  );
+
+program
+  .command("analyze")
+  .description("causal analysis of a WAV file: pitch, onsets, beats, tempo, key, chords")
+  .argument("<file.wav>")
+  .option("--json", "print the analysis as JSON (the contract in DESIGN.md)")
+  .option("--block <frames>", "block size in frames", intArg("--block", 64, 1024), 128)
+  .option("--out <file.json>", "write the JSON to a file instead of standard output")
+  .action(async (file: string, o: { json?: boolean; block: number; out?: string }) => {
+    const report = await analyze({ input: file, blockSize: o.block, quiet: !process.stderr.isTTY });
+    if (o.json || o.out) {
+      const text = JSON.stringify(report);
+      if (o.out) writeFileSync(o.out, `${text}\n`);
+      else out(text);
+      return;
+    }
+    const voiced = report.pitch.filter((p) => p.hz !== null).length;
+    const last = report.tempo[report.tempo.length - 1];
+    out(
+      `${file}: ${report.pitch.length} pitch frames (${voiced} voiced), ${report.onsets.length} onsets, ${report.beats.length} beats`,
+    );
+    out(
+      `  tempo ${last ? `${last.bpm.toFixed(1)} BPM` : "unknown"}, key ${report.key ?? "unknown"}, ${report.chords.length} chord changes`,
+    );
+  });
+
+program
+  .command("replay")
+  .description("re-run a recorded session through the current code; --check compares every decision")
+  .argument("<session>", "a session file, or its name in the sessions folder")
+  .option("--check", "exit 1 with a readable diff when any decision differs")
+  .option("--out <file.wav>", "render the replay to a WAV file")
+  .option("--sessions <dir>", "sessions folder")
+  .action(async (session: string, o: { check?: boolean; out?: string; sessions?: string }) => {
+    const path = resolveSession(sessionsDir(o.sessions), session);
+    const r = await replay({ session: path, out: o.out ?? null, quiet: !process.stderr.isTTY });
+    out(r.report);
+    if (o.out) out(`  wrote ${o.out}`);
+    if (o.check && !r.diff.identical) process.exitCode = 1;
+  });
+
+const sessions = program.command("sessions").description("recorded sessions: list, show, export, import");
+sessions
+  .command("list", { isDefault: true })
+  .option("--sessions <dir>", "sessions folder")
+  .action((o: { sessions?: string }) => out(sessionsList(sessionsDir(o.sessions))));
+sessions
+  .command("show")
+  .argument("<session>")
+  .option("--sessions <dir>", "sessions folder")
+  .action((s: string, o: { sessions?: string }) =>
+    out(sessionShow(resolveSession(sessionsDir(o.sessions), s))),
+  );
+sessions
+  .command("export")
+  .argument("<session>")
+  .argument("<to>", "where to write the copy")
+  .option("--sessions <dir>", "sessions folder")
+  .action((s: string, to: string, o: { sessions?: string }) =>
+    out(`exported to ${sessionExport(resolveSession(sessionsDir(o.sessions), s), to)}`),
+  );
+sessions
+  .command("import")
+  .argument("<file>", "a session file from elsewhere (validated before it is copied in)")
+  .option("--sessions <dir>", "sessions folder")
+  .action((f: string, o: { sessions?: string }) =>
+    out(`imported as ${sessionImport(sessionsDir(o.sessions), f)}`),
+  );
+
+const golden = program.command("golden").description("the golden sessions the tests replay");
+golden
+  .command("record")
+  .description("re-record tests/golden/*.performia on purpose (after an intended change to the band)")
+  .action(async () => recordGolden(out));
+golden
+  .command("check")
+  .description("replay every golden session with --check")
+  .action(async () => {
+    if (!(await checkGolden(out))) process.exitCode = 1;
+  });
+
+const examples = program.command("examples").description("the example songs and performances");
+examples.command("list", { isDefault: true }).action(() => {
+  out(`songs: ${exampleSongs().join(", ")}`);
+  for (const e of EXAMPLES)
+    out(`performance ${e.name}: ${e.description}, on ${e.song} (${examplePath(e.name)})`);
+});
+examples
+  .command("make")
+  .description("re-render the example performances with the project's synth")
+  .action(() => makeExamples(out));
+
+program
+  .command("bench")
+  .description("speed of perform and replay --check, and session size, as JSON in bench-results/")
+  .option("--seconds <s>", "length of the benchmark performance", numberArg("--seconds", 5, 3600), 60)
+  .option(
+    "--long-seconds <s>",
+    "length of the long session whose replay check is timed (0: skip)",
+    numberArg("--long-seconds", 0, 7200),
+    600,
+  )
+  .action(async (o: { seconds: number; longSeconds: number }) => {
+    await bench({ seconds: o.seconds, longSeconds: o.longSeconds }, out);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof PerformiaError) {
+    err(`error: ${e.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  err(`performia: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  err("  → this is a bug; please report it with the command you ran");
+  process.exitCode = 1;
+});

@@ -1,0 +1,204 @@
+/**
+ * `performia perform`: the band plays along with a recorded performance, as fast as the
+ * machine allows; the session is recorded and the mix written to a WAV file.
+ */
+import { randomInt } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { defaultBand } from "@performia/agents";
+import type { FollowMode, Settings, SettingsInput } from "@performia/protocol";
+import { PerformiaError, Settings as SettingsSchema, framesToSeconds, frames } from "@performia/protocol";
+import { runOffline } from "../drivers/offline.js";
+import { WavSource } from "../drivers/wav-source.js";
+import { WavWriter, assertWritable } from "../io/wav.js";
+import { ENGINE_VERSION, sessionsDir } from "../paths.js";
+import { AnalysisPool } from "../pipeline/analysis-pool.js";
+import { AnalysisStage } from "../pipeline/analysis-stage.js";
+import { Pipeline } from "../pipeline/pipeline.js";
+import { SessionWriter } from "../session/index.js";
+import { readSongFile } from "../songs.js";
+import { Progress } from "../util/progress.js";
+
+export interface PerformOptions {
+  /** Path to a song file, or the name of an example song. */
+  readonly song: string;
+  readonly input: string;
+  readonly output?: string | null;
+  /** Write the band alone (no performer) to the output. */
+  readonly bandOnly?: boolean;
+  readonly style?: string;
+  readonly followMode?: FollowMode;
+  readonly tempo?: number | null;
+  readonly seed?: number;
+  readonly blockSize?: number;
+  /** Where bar 1 beat 1 falls in the input, in seconds. */
+  readonly startSeconds?: number;
+  /** Agents to switch off. */
+  readonly mute?: readonly string[];
+  readonly sessionsDir?: string;
+  /** Record to this exact file instead of a new one in the sessions folder. */
+  readonly sessionPath?: string;
+  readonly record?: boolean;
+  readonly maxSeconds?: number;
+  readonly tailSeconds?: number;
+  readonly quiet?: boolean;
+  readonly signal?: AbortSignal;
+  readonly analysisThreads?: number;
+}
+
+export interface PerformResult {
+  readonly sessionPath: string | null;
+  readonly outputPath: string | null;
+  readonly sampleRate: number;
+  readonly framesRead: number;
+  readonly framesProcessed: number;
+  readonly audioSeconds: number;
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  readonly decisionsByAgent: Record<string, number>;
+  readonly beats: number;
+  readonly onsets: number;
+  readonly finalBpm: number;
+  readonly interrupted: boolean;
+  readonly settings: Settings;
+  readonly warnings: string[];
+}
+
+/** Default settings of every agent of the default band. */
+export function defaultAgentSettings(mute: readonly string[] = []): SettingsInput["agents"] {
+  const agents: NonNullable<SettingsInput["agents"]> = {};
+  for (const a of defaultBand()) {
+    agents[a.name] = { enabled: !mute.includes(a.name), volume: a.name === "harmony" ? 0.6 : 0.8 };
+  }
+  return agents;
+}
+
+export function newSessionPath(dir: string, songName: string): string {
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:.]/g, "-")
+    .replace(/-\d{3}Z$/, "");
+  const slug =
+    songName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "session";
+  let path = join(dir, `${stamp}-${slug}.performia`);
+  for (let i = 2; existsSync(path); i++) path = join(dir, `${stamp}-${slug}-${i}.performia`);
+  return path;
+}
+
+export async function perform(options: PerformOptions): Promise<PerformResult> {
+  const warnings: string[] = [];
+  const { song } = readSongFile(options.song);
+  const source = new WavSource(options.input);
+  const fmt = source.format;
+  if (fmt.truncated) {
+    warnings.push(
+      `${options.input}: the file is truncated; performing the ${(fmt.frames / fmt.sampleRate).toFixed(2)} s it holds`,
+    );
+  }
+  if (fmt.channels > 1) warnings.push(`${options.input}: ${fmt.channels} channels mixed down to mono`);
+  if (options.mute) {
+    const names = defaultBand().map((a) => a.name);
+    for (const m of options.mute) {
+      if (!names.includes(m)) {
+        throw new PerformiaError(`unknown agent "${m}"`, "BAD_AGENT", `the agents are: ${names.join(", ")}`);
+      }
+    }
+  }
+  if (options.output) assertWritable(options.output);
+
+  const settingsResult = SettingsSchema.safeParse({
+    sampleRate: source.sampleRate,
+    blockSize: options.blockSize,
+    seed: options.seed ?? randomInt(0, 0xffffffff),
+    style: options.style,
+    followMode: options.followMode,
+    tempo: options.tempo ?? null,
+    startFrame: Math.round((options.startSeconds ?? 0) * source.sampleRate),
+    agents: defaultAgentSettings(options.mute),
+    mix: options.bandOnly ? "band" : "full",
+  } satisfies SettingsInput);
+  if (!settingsResult.success) {
+    source.close();
+    const issue = settingsResult.error.issues[0]!;
+    throw new PerformiaError(`bad setting ${issue.path.join(".")}: ${issue.message}`, "BAD_SETTINGS");
+  }
+  const settings = settingsResult.data;
+
+  const record = options.record ?? true;
+  const sessionPath = record
+    ? (options.sessionPath ?? newSessionPath(sessionsDir(options.sessionsDir), song.title))
+    : null;
+  const recorder = sessionPath
+    ? await SessionWriter.create(sessionPath, {
+        song,
+        settings,
+        engineVersion: ENGINE_VERSION,
+        inputName: basename(options.input),
+        createdAt: new Date().toISOString(),
+      })
+    : null;
+
+  const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
+  const stage = new AnalysisStage(pool, settings.sampleRate, { batchHops: 32 });
+  const pipeline = new Pipeline({
+    song,
+    settings,
+    analysis: stage,
+    recorder,
+    render: Boolean(options.output),
+  });
+  const sink = options.output ? new WavWriter(options.output, settings.sampleRate) : null;
+  const progress = options.quiet ? null : new Progress("performing", settings.sampleRate);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let interrupted = false;
+  try {
+    const run = await runOffline({
+      source,
+      stage,
+      processor: pipeline,
+      sink,
+      blockSize: settings.blockSize,
+      tailFrames: Math.round((options.tailSeconds ?? 1.5) * settings.sampleRate),
+      maxFrames: options.maxSeconds ? Math.round(options.maxSeconds * settings.sampleRate) : undefined,
+      signal: options.signal,
+      onProgress: (done, total) => progress?.update(done, total),
+    });
+    interrupted = run.aborted;
+    pipeline.finish();
+    progress?.done();
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const decisionsByAgent: Record<string, number> = {};
+    for (const a of defaultBand()) decisionsByAgent[a.name] = 0;
+    await recorder?.close(interrupted ? "interrupted" : "complete");
+    return {
+      sessionPath,
+      outputPath: options.output ?? null,
+      sampleRate: settings.sampleRate,
+      framesRead: run.framesRead,
+      framesProcessed: run.framesProcessed,
+      audioSeconds: framesToSeconds(frames(run.framesProcessed), settings.sampleRate),
+      wallSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      decisionsByAgent: { ...decisionsByAgent, ...pipeline.decisionsByAgent },
+      beats: pipeline.counts.beats,
+      onsets: pipeline.counts.onsets,
+      finalBpm: pipeline.conductor.position(pipeline.frame).bpm,
+      interrupted,
+      settings,
+      warnings,
+    };
+  } catch (e) {
+    await recorder?.close("interrupted").catch(() => undefined);
+    throw e;
+  } finally {
+    sink?.close();
+    source.close();
+    await pool.close();
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * The block pipeline of DESIGN.md, the same whatever drives it:
+ *
+ *   input block ─► analysis (pool + CausalTracker) ─► conductor ─► agents ─► scheduler
+ *               ─► synth + mix ─► output block          and every step ─► recorder
+ *
+ * `process` runs on the pipeline thread once per block. It never reads a clock and never
+ * waits: the driver makes sure the analysis it needs is there (offline) or lets it miss (live).
+ */
+import { CausalTracker, Synth, mixInto } from "@performia/dsp";
+import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
+import { compileSong, Conductor, defaultBand, playBand } from "@performia/agents";
+import type {
+  AnalysisFrame,
+  BeatEvent,
+  ConductorUpdate,
+  Decision,
+  PerformanceEvent,
+  SampleFrame,
+  Settings,
+  SettingsChange,
+  SettingsPatch,
+  SongMap,
+} from "@performia/protocol";
+import { applySettingsPatch, frames } from "@performia/protocol";
+import type { SessionWriter } from "../session/index.js";
+import type { AnalysisStage } from "./analysis-stage.js";
+import { Scheduler } from "./scheduler.js";
+
+export interface PipelineOptions {
+  readonly song: SongMap;
+  readonly settings: Settings;
+  readonly analysis: AnalysisStage;
+  /** Where every step is recorded; none when replaying. */
+  readonly recorder?: SessionWriter | null;
+  /** Synthesize and mix the band (a replay check only needs the decisions). */
+  readonly render?: boolean;
+  /** Settings changes to apply at their frames (a replay applies the recorded ones). */
+  readonly scheduledChanges?: readonly SettingsChange[];
+  /** The band; the default band when not given. */
+  readonly band?: readonly Agent[];
+  /** Keep every decision, beat and update in memory (replay compares them). */
+  readonly keep?: boolean;
+}
+
+/** What the pipeline keeps when asked to (for replay checks and summaries). */
+export interface PipelineLog {
+  readonly decisions: Decision[];
+  readonly beats: BeatEvent[];
+  readonly updates: ConductorUpdate[];
+  readonly agentFailures: { frame: number; agent: string; error: string }[];
+}
+
+export class Pipeline {
+  readonly compiled: CompiledSong;
+  readonly conductor: Conductor;
+  readonly log: PipelineLog = { decisions: [], beats: [], updates: [], agentFailures: [] };
+  private settings: Settings;
+  private readonly tracker: CausalTracker;
+  private readonly scheduler: Scheduler;
+  private readonly synth: Synth | null;
+  private readonly band: readonly Agent[];
+  private readonly channels = new Map<string, number>();
+  private readonly bandBuffer: Float32Array;
+  private readonly recorder: SessionWriter | null;
+  private readonly keep: boolean;
+  private readonly scheduled: SettingsChange[];
+  private readonly live: SettingsPatch[] = [];
+  private nextHop: number;
+  private frameNow = 0;
+  private context: MusicalContext;
+  /** Latest performer readings, for the summary and the live display. */
+  readonly latest = { bpm: 0, hz: null as number | null, chord: "N", key: "", level: 0 };
+  readonly counts = { onsets: 0, beats: 0, hops: 0, missed: 0, decisions: 0 };
+  /** Decisions made so far, per agent. */
+  readonly decisionsByAgent: Record<string, number> = {};
+
+  constructor(private readonly options: PipelineOptions) {
+    this.settings = options.settings;
+    this.compiled = compileSong(options.song);
+    this.conductor = new Conductor({
+      song: this.compiled,
+      sampleRate: this.settings.sampleRate,
+      settings: this.settings,
+    });
+    this.tracker = new CausalTracker(options.analysis.config);
+    this.scheduler = new Scheduler(Math.round(this.settings.sampleRate * 0.05));
+    this.band = options.band ?? defaultBand();
+    this.band.forEach((a, i) => this.channels.set(a.name, i));
+    this.bandBuffer = new Float32Array(this.settings.blockSize);
+    this.recorder = options.recorder ?? null;
+    this.keep = options.keep ?? false;
+    this.scheduled = [...(options.scheduledChanges ?? [])].sort((a, b) => a.frame - b.frame);
+    this.nextHop = options.analysis.hopSize;
+    this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
+    this.synth =
+      options.render === false
+        ? null
+        : new Synth({ sampleRate: this.settings.sampleRate, seed: this.settings.seed });
+    this.applyVolumes();
+    this.noteUpdate(this.conductor.update(frames(0), "start"));
+  }
+
+  /** The frame at which the next block starts. */
+  get frame(): SampleFrame {
+    return frames(this.frameNow);
+  }
+
+  get currentSettings(): Settings {
+    return this.settings;
+  }
+
+  /** The band has played its last note and the tail has had time to ring. */
+  get songFinished(): boolean {
+    return this.conductor.finished(this.frame) && this.scheduler.pending === 0;
+  }
+
+  /** Any thread may queue a change; it takes effect at the next block start. */
+  change(patch: SettingsPatch): void {
+    this.live.push(patch);
+  }
+
+  /**
+   * Runs on the pipeline thread, once per block: `input[0..n)` in, `out[0..n)` out.
+   */
+  process(input: Float32Array, n: number, out: Float32Array): void {
+    const start = frames(this.frameNow);
+    const end = this.frameNow + n;
+    this.applyDueChanges(start);
+    this.recorder?.recordInput(start, input, n);
+
+    // Analysis: every hop that ends inside this block, in order.
+    let analysed: AnalysisFrame[] | null = null;
+    let events: PerformanceEvent[] | null = null;
+    for (; this.nextHop <= end; this.nextHop += this.options.analysis.hopSize) {
+      const features = this.options.analysis.take(this.nextHop);
+      const result = this.tracker.push(frames(this.nextHop), features);
+      this.counts.hops++;
+      if (result.frame.missed) this.counts.missed++;
+      (analysed ??= []).push(result.frame);
+      this.latest.level = result.frame.rms;
+      for (const ev of result.events) {
+        (events ??= []).push(ev);
+        this.onEvent(ev, start);
+      }
+    }
+    if (analysed) this.recorder?.recordAnalysis(analysed);
+    if (events) this.recorder?.recordEvents(events);
+
+    // Agents, asked ahead of the playhead; the scheduler places their notes at frames.
+    const window = this.conductor.nextWindow(start, n);
+    if (window) {
+      const enabled = (name: string): boolean => this.settings.agents[name]?.enabled ?? true;
+      const { notes, failures } = playBand(this.band, enabled, window, this.context);
+      for (const f of failures) {
+        this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
+      }
+      if (notes.length > 0) {
+        const made = this.scheduler.schedule(notes, this.conductor.tempoMap, start);
+        this.counts.decisions += made.length;
+        for (const d of made) this.decisionsByAgent[d.agent] = (this.decisionsByAgent[d.agent] ?? 0) + 1;
+        if (made.length > 0) {
+          this.recorder?.recordDecisions(made);
+          if (this.keep) for (const d of made) this.log.decisions.push(d);
+        }
+      }
+    }
+
+    // Synth and mix.
+    const synth = this.synth;
+    if (synth) {
+      this.scheduler.due(start, end, (d, offset) => {
+        synth.noteOn(
+          this.channels.get(d.agent) ?? 0,
+          d.instrument,
+          d.pitch,
+          d.velocity,
+          offset,
+          d.endFrame - d.startFrame,
+        );
+      });
+      synth.render(this.bandBuffer, n);
+      const performer = this.settings.mix === "full" ? input : null;
+      mixInto(out, performer, this.settings.performerGain, this.bandBuffer, this.settings.bandGain, n);
+    } else {
+      this.scheduler.due(start, end, noop);
+    }
+    this.frameNow = end;
+  }
+
+  /** Record the end of the performance. */
+  finish(): void {
+    this.noteUpdate(this.conductor.update(this.frame, "end"));
+  }
+
+  private onEvent(ev: PerformanceEvent, now: SampleFrame): void {
+    switch (ev.kind) {
+      case "beat": {
+        this.counts.beats++;
+        this.latest.bpm = ev.bpm;
+        if (this.keep) this.log.beats.push(ev);
+        const u = this.conductor.onBeat(ev, now);
+        if (u) this.noteUpdate(u);
+        break;
+      }
+      case "onset":
+        this.counts.onsets++;
+        break;
+      case "pitch":
+        this.latest.hz = ev.hz;
+        break;
+      case "chord":
+        this.latest.chord = ev.label;
+        break;
+      case "key":
+        this.latest.key = ev.label;
+        break;
+      case "tempo":
+        break;
+    }
+  }
+
+  private applyDueChanges(start: SampleFrame): void {
+    while (this.scheduled.length > 0 && this.scheduled[0]!.frame <= start) {
+      this.apply(this.scheduled.shift()!.patch, start, false);
+    }
+    while (this.live.length > 0) this.apply(this.live.shift()!, start, true);
+  }
+
+  private apply(patch: SettingsPatch, frame: SampleFrame, record: boolean): void {
+    const before = this.settings;
+    this.settings = applySettingsPatch(before, patch);
+    if (record) this.recorder?.recordSettingsChange({ frame, patch });
+    for (const [name, a] of Object.entries(this.settings.agents)) {
+      if (before.agents[name]?.enabled !== false && !a.enabled) this.scheduler.cancel(name);
+    }
+    this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
+    this.applyVolumes();
+    const u = this.conductor.applySettings(this.settings, frame);
+    if (u) this.noteUpdate(u);
+  }
+
+  private applyVolumes(): void {
+    if (!this.synth) return;
+    for (const [name, ch] of this.channels) {
+      this.synth.setChannelGain(ch, this.settings.agents[name]?.volume ?? 0.8);
+    }
+  }
+
+  private noteUpdate(u: ConductorUpdate): void {
+    this.recorder?.recordConductor(u);
+    if (this.keep) this.log.updates.push(u);
+  }
+}
+
+function noop(): void {}
