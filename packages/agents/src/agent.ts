@@ -69,7 +69,7 @@ export function barAgent(name: string, instrument: Instrument, playBar: BarPlaye
   const cache = new WeakMap<MusicalContext, Map<number, NoteEvent[]>>();
   const barNotes = (bar: CompiledBar, ctx: MusicalContext): NoteEvent[] => {
     let bars = cache.get(ctx);
-    if (!bars) cache.set(ctx, (bars = new Map()));
+    if (!bars) cache.set(ctx, (bars = new Map<number, NoteEvent[]>()));
     let notes = bars.get(bar.index);
     if (!notes) {
       notes = playBar(bar, ctx);
