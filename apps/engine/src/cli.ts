@@ -5,7 +5,13 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { writeFileSync } from "node:fs";
-import { FollowMode, PerformiaError } from "@performia/protocol";
+import type { SettingsPatch } from "@performia/protocol";
+import {
+  describeIssues,
+  FollowMode,
+  PerformiaError,
+  SettingsPatch as SettingsPatchSchema,
+} from "@performia/protocol";
 import { analyze } from "./commands/analyze.js";
 import { bench } from "./commands/bench.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
@@ -43,6 +49,27 @@ function numberArg(name: string, min: number, max: number) {
       throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** `SECONDS:JSON`, e.g. `12.5:{"agents":{"drums":{"enabled":false}}}`: a settings change at a time. */
+function changeArg(value: string, previous: { seconds: number; patch: SettingsPatch }[] = []) {
+  const at = value.indexOf(":");
+  const seconds = Number(value.slice(0, at));
+  if (at < 0 || !Number.isFinite(seconds) || seconds < 0) {
+    throw new InvalidArgumentError(
+      `expected SECONDS:JSON, e.g. 12.5:'{"agents":{"drums":{"enabled":false}}}'`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(value.slice(at + 1));
+  } catch (e) {
+    throw new InvalidArgumentError(`the change at ${seconds} s is not valid JSON (${(e as Error).message})`);
+  }
+  const patch = SettingsPatchSchema.safeParse(json);
+  if (!patch.success)
+    throw new InvalidArgumentError(describeIssues(patch.error, `the change at ${seconds} s`));
+  return [...previous, { seconds, patch: patch.data }];
 }
 
 /** SIGINT/SIGTERM end a run cleanly at the next block (the session is marked interrupted). */
@@ -123,6 +150,11 @@ program
     "perform only the first seconds of the input",
     numberArg("--max-seconds", 0.1, 86400),
   )
+  .option(
+    "--change <seconds:json>",
+    `change a setting during the performance (repeatable), e.g. 12:'{"agents":{"drums":{"enabled":false}}}'`,
+    changeArg,
+  )
   .action(
     async (o: {
       song: string;
@@ -140,6 +172,7 @@ program
       session?: string;
       record: boolean;
       maxSeconds?: number;
+      change?: { seconds: number; patch: SettingsPatch }[];
     }) => {
       if (o.input === "mic" || o.output === "speakers") {
         throw new PerformiaError(
@@ -164,6 +197,7 @@ program
         sessionPath: o.session,
         record: o.record,
         maxSeconds: o.maxSeconds,
+        changes: o.change,
         signal: interruptible(),
       });
       summarize(r);

@@ -6,7 +6,7 @@ import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { defaultBand } from "@performia/agents";
-import type { FollowMode, Settings, SettingsInput } from "@performia/protocol";
+import type { FollowMode, Settings, SettingsChange, SettingsInput, SettingsPatch } from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema, framesToSeconds, frames } from "@performia/protocol";
 import { runOffline } from "../drivers/offline.js";
 import { WavSource } from "../drivers/wav-source.js";
@@ -44,6 +44,8 @@ export interface PerformOptions {
   readonly quiet?: boolean;
   readonly signal?: AbortSignal;
   readonly analysisThreads?: number;
+  /** Settings changes during the performance, at times in seconds (as a person would make them live). */
+  readonly changes?: readonly { readonly seconds: number; readonly patch: SettingsPatch }[];
 }
 
 export interface PerformResult {
@@ -144,12 +146,17 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const stage = new AnalysisStage(pool, settings.sampleRate, { batchHops: 32 });
+  const script: SettingsChange[] = (options.changes ?? []).map((c) => ({
+    frame: frames(c.seconds * settings.sampleRate),
+    patch: c.patch,
+  }));
   const pipeline = new Pipeline({
     song,
     settings,
     analysis: stage,
     recorder,
     render: Boolean(options.output),
+    script,
   });
   const sink = options.output ? new WavWriter(options.output, settings.sampleRate) : null;
   const progress = options.quiet ? null : new Progress("performing", settings.sampleRate);

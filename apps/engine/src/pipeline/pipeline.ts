@@ -35,8 +35,13 @@ export interface PipelineOptions {
   readonly recorder?: SessionWriter | null;
   /** Synthesize and mix the band (a replay check only needs the decisions). */
   readonly render?: boolean;
-  /** Settings changes to apply at their frames (a replay applies the recorded ones). */
+  /** Settings changes to apply at their frames (a replay applies the recorded ones; not re-recorded). */
   readonly scheduledChanges?: readonly SettingsChange[];
+  /**
+   * Changes a script makes during the performance (as a person would live): applied at the
+   * first block starting at or after their frame, and recorded with that block's frame.
+   */
+  readonly script?: readonly SettingsChange[];
   /** The band; the default band when not given. */
   readonly band?: readonly Agent[];
   /** Keep every decision, beat and update in memory (replay compares them). */
@@ -65,6 +70,9 @@ export class Pipeline {
   private readonly recorder: SessionWriter | null;
   private readonly keep: boolean;
   private readonly scheduled: SettingsChange[];
+  private readonly script: SettingsChange[];
+  /** Whether an agent is switched on (made once: it runs every block). */
+  private readonly enabled = (name: string): boolean => this.settings.agents[name]?.enabled ?? true;
   private readonly live: SettingsPatch[] = [];
   private nextHop: number;
   private frameNow = 0;
@@ -91,6 +99,7 @@ export class Pipeline {
     this.recorder = options.recorder ?? null;
     this.keep = options.keep ?? false;
     this.scheduled = [...(options.scheduledChanges ?? [])].sort((a, b) => a.frame - b.frame);
+    this.script = [...(options.script ?? [])].sort((a, b) => a.frame - b.frame);
     this.nextHop = options.analysis.hopSize;
     this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
     this.synth =
@@ -150,8 +159,7 @@ export class Pipeline {
     // Agents, asked ahead of the playhead; the scheduler places their notes at frames.
     const window = this.conductor.nextWindow(start, n);
     if (window) {
-      const enabled = (name: string): boolean => this.settings.agents[name]?.enabled ?? true;
-      const { notes, failures } = playBand(this.band, enabled, window, this.context);
+      const { notes, failures } = playBand(this.band, this.enabled, window, this.context);
       for (const f of failures) {
         this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
       }
@@ -223,6 +231,9 @@ export class Pipeline {
   private applyDueChanges(start: SampleFrame): void {
     while (this.scheduled.length > 0 && this.scheduled[0]!.frame <= start) {
       this.apply(this.scheduled.shift()!.patch, start, false);
+    }
+    while (this.script.length > 0 && this.script[0]!.frame <= start) {
+      this.apply(this.script.shift()!.patch, start, true);
     }
     while (this.live.length > 0) this.apply(this.live.shift()!, start, true);
   }

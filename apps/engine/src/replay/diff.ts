@@ -3,7 +3,7 @@
  * counted per agent, with the first divergence; and how beat tracking moved.
  */
 import type { BeatEvent, Decision } from "@performia/protocol";
-import { formatBarBeat } from "@performia/protocol";
+import { formatBarBeat, sameDecision } from "@performia/protocol";
 import { Note } from "tonal";
 
 export type ChangeKind = "changed" | "added" | "removed";
@@ -33,19 +33,6 @@ export interface DecisionDiff {
 
 const slotKey = (d: Decision): string => `${d.agent}\u0000${d.start}`;
 
-function identical(a: Decision, b: Decision): boolean {
-  return (
-    a.instrument === b.instrument &&
-    a.pitch === b.pitch &&
-    a.velocity === b.velocity &&
-    a.start === b.start &&
-    a.duration === b.duration &&
-    a.decidedAt === b.decidedAt &&
-    a.startFrame === b.startFrame &&
-    a.endFrame === b.endFrame
-  );
-}
-
 function group(list: readonly Decision[]): Map<string, Decision[]> {
   const m = new Map<string, Decision[]>();
   for (const d of list) {
@@ -74,7 +61,7 @@ export function diffDecisions(expected: readonly Decision[], actual: readonly De
       const x = eg[i] ?? null;
       const y = ag[i] ?? null;
       if (x && y) {
-        if (identical(x, y)) c.same++;
+        if (sameDecision(x, y)) c.same++;
         else {
           c.changed++;
           divergences.push({ kind: "changed", agent, expected: x, actual: y });
