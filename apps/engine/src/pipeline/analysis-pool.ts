@@ -9,8 +9,8 @@ import type { HopBatch } from "./analysis-worker.js";
 
 export interface AnalysisPoolOptions {
   /**
-   * Worker threads. Default: one per core, at most 4 (offline, the pipeline thread mostly
-   * waits for analysis, so it does not need a core of its own).
+   * Worker threads. Default: one per core beyond the pipeline thread's, at least one, at most
+   * four (measured by `npm run bench`: on 2 cores, one worker beats two).
    */
   threads?: number;
 }
@@ -21,7 +21,7 @@ export class AnalysisPool {
 
   constructor(options: AnalysisPoolOptions = {}) {
     const { filename, execArgv } = workerFile(import.meta.url, "./analysis-worker");
-    this.threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
+    this.threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     this.pool = new Piscina({
       filename,
       execArgv,
