@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { SettingsPatch } from "@performia/protocol";
 import {
   describeIssues,
@@ -14,6 +15,7 @@ import {
 } from "@performia/protocol";
 import { analyze } from "./commands/analyze.js";
 import { bench } from "./commands/bench.js";
+import { benchAnalysis } from "./commands/bench-analysis.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
@@ -298,7 +300,9 @@ examples
 
 program
   .command("bench")
-  .description("speed of perform and replay --check, and session size, as JSON in bench-results/")
+  .description(
+    "speed of perform and replay --check, session size, and the analysis scored against aubio; JSON in bench-results/",
+  )
   .option("--seconds <s>", "length of the benchmark performance", numberArg("--seconds", 5, 3600), 60)
   .option(
     "--long-seconds <s>",
@@ -306,8 +310,19 @@ program
     numberArg("--long-seconds", 0, 7200),
     600,
   )
-  .action(async (o: { seconds: number; longSeconds: number }) => {
-    await bench({ seconds: o.seconds, longSeconds: o.longSeconds }, out);
+  .addOption(new Option("--only <part>", "run one part").choices(["engine", "analysis"]))
+  .option("--out <dir>", "where the JSON results go", "bench-results")
+  .action(async (o: { seconds: number; longSeconds: number; only?: string; out: string }) => {
+    if (o.only !== "analysis")
+      await bench({ seconds: o.seconds, longSeconds: o.longSeconds, outDir: o.out }, out);
+    if (o.only !== "engine") {
+      const results = benchAnalysis(resolve(o.out), out);
+      if (results) {
+        const path = join(resolve(o.out), "analysis.json");
+        writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+        out(`bench: analysis results in ${path}`);
+      }
+    }
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
