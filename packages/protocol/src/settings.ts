@@ -37,7 +37,7 @@ export const Settings = z.object({
   /** "full": performer and band mixed; "band": the band alone. */
   mix: OutputMix.default("full"),
   performerGain: z.number().min(0).max(2).default(1),
-  bandGain: z.number().min(0).max(2).default(0.7),
+  bandGain: z.number().min(0).max(2).default(0.6),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

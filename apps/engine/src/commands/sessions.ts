@@ -62,10 +62,16 @@ export function sessionShow(path: string): string {
   }
 }
 
+/** Copy a session file with its write-ahead log, if a crash left one (it holds the last batches). */
+function copySession(from: string, to: string): void {
+  copyFileSync(from, to);
+  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
+}
+
 /** Copy a session out, after checking it opens. */
 export function sessionExport(path: string, to: string): string {
   SessionReader.open(path).close();
-  copyFileSync(path, to);
+  copySession(path, to);
   return to;
 }
 

@@ -10,7 +10,12 @@
  */
 import { analysisConfig } from "@performia/dsp";
 import type { AnalysisConfig, HopFeatures } from "@performia/dsp";
-import type { AnalysisPool } from "./analysis-pool.js";
+import type { HopBatch } from "./analysis-worker.js";
+
+/** What runs a batch of hops: the piscina pool, or anything that computes the same. */
+export interface HopAnalyzer {
+  run(batch: HopBatch): Promise<HopFeatures[]>;
+}
 
 export interface AnalysisStageOptions {
   /** Hops per pool task: 1 live, larger offline. */
@@ -41,7 +46,7 @@ export class AnalysisStage {
   private lastTaken = 0;
 
   constructor(
-    private readonly pool: AnalysisPool,
+    private readonly pool: HopAnalyzer,
     readonly sampleRate: number,
     private readonly options: AnalysisStageOptions,
   ) {

@@ -119,11 +119,6 @@ export class Pipeline {
     return this.settings;
   }
 
-  /** The band has played its last note and the tail has had time to ring. */
-  get songFinished(): boolean {
-    return this.conductor.finished(this.frame) && this.scheduler.pending === 0;
-  }
-
   /** Any thread may queue a change; it takes effect at the next block start. */
   change(patch: SettingsPatch): void {
     this.live.push(patch);
