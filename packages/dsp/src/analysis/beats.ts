@@ -18,24 +18,43 @@ const MIN_BPM = 50;
 const MAX_BPM = 220;
 const PRIOR_BPM = 115;
 const PRIOR_OCTAVES = 0.6;
+/** Strength of the penalty on levels whose own period carries less than twice it. */
+const LEVEL_POWER = 0.25;
 const HISTORY_SECONDS = 6;
 const MIN_HISTORY_SECONDS = 2;
 const UPDATE_SECONDS = 0.25;
 const RECENCY_SECONDS = 1.5;
+/** Short window of the change detector. */
+const SHORT_HISTORY_SECONDS = 2.5;
+const SHORT_RECENCY_SECONDS = 2;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
-/** Restart the tempo filter when the raw observation prefers a tempo this many grid states away, */
-const CHALLENGER_STATES = 4;
+/** Restart the tempo filter when the short-window observation prefers a tempo this far away
+ * (natural log of the ratio), */
+const CHALLENGER_MIN = 0.06;
+const CHALLENGER_MAX = 0.5;
 /** by this ratio, */
-const CHALLENGER_RATIO = 1.2;
+const CHALLENGER_RATIO = 1.5;
 /** for this many consecutive updates. */
-const CHALLENGER_UPDATES = 3;
+const CHALLENGER_UPDATES = 2;
+/** The same on the long-window observation (any tempo, octaves included). */
+const LONG_CHALLENGER_RATIO = 1.2;
+const LONG_CHALLENGER_UPDATES = 3;
+/** Octave corrections of the first estimate are allowed for this long after it. */
+const EARLY_LEVEL_SECONDS = 2.5;
 const ALPHA = 0.9;
 const TIGHTNESS = 5;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
 const RESCORE_CHANGE = 0.04;
-const RESCORE_SECONDS = 3;
+const RESCORE_SECONDS = 2.5;
+/** Decay (in beats) of the weight of past beats when the phase is re-derived after a change. */
+const PHASE_BEATS = 3;
+
+/** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
+function isOctave(ratio: number): boolean {
+  return Math.abs(Math.log(ratio / 2)) < 0.06 || Math.abs(Math.log(ratio * 2)) < 0.06;
+}
 
 export interface BeatStep {
   /** New tempo estimate when it changed by more than 1% at this hop, else null. */
@@ -67,7 +86,16 @@ export class BeatTracker {
   private challenger = -1;
   private readonly windowAcf: Float64Array;
   private windowAcfFor = -1;
+  private readonly windowAcfShort: Float64Array;
+  private windowAcfShortFor = -1;
+  private readonly shortObs: Float64Array;
+  private readonly shortHistory: number;
   private challengerCount = 0;
+  private longChallenger = -1;
+  private longCount = 0;
+  private firstEstimate = Infinity;
+  /** Set when the tempo filter restarted (a step): the beat phase is re-derived. */
+  private changed = false;
   private readonly updateHops: number;
   private bpm = 0;
   /** Beat period in hops (0 until a tempo is known). */
@@ -117,6 +145,9 @@ export class BeatTracker {
     this.next = new Float64Array(states);
     this.raw = new Float64Array(states);
     this.windowAcf = new Float64Array(2 * size);
+    this.windowAcfShort = new Float64Array(2 * size);
+    this.shortObs = new Float64Array(states);
+    this.shortHistory = Math.round(SHORT_HISTORY_SECONDS * hopRate);
     const half = Math.ceil(3 * TRANSITION_SIGMA);
     this.kernel = new Float64Array(2 * half + 1);
     for (let k = -half; k <= half; k++) this.kernel[k + half] = Math.exp(-0.5 * (k / TRANSITION_SIGMA) ** 2);
@@ -149,7 +180,8 @@ export class BeatTracker {
     if ((n + 1) % this.updateHops === 0 && n + 1 >= MIN_HISTORY_SECONDS * this.hopRate) {
       const bpm = this.estimateTempo();
       if (bpm > 0 && (this.bpm === 0 || Math.abs(bpm - this.bpm) / this.bpm > 0.01)) {
-        const jump = this.bpm > 0 && Math.abs(bpm - this.bpm) / this.bpm > RESCORE_CHANGE;
+        const jump = this.changed || (this.bpm > 0 && Math.abs(bpm - this.bpm) / this.bpm > RESCORE_CHANGE);
+        this.changed = false;
         this.setTempo(bpm);
         out.tempo = bpm;
         if (jump) this.rescore(n);
@@ -207,19 +239,36 @@ export class BeatTracker {
       this.score[h % this.capacity] =
         h - this.weightHi < first ? v : (1 - ALPHA) * v + ALPHA * this.pastMax(h);
     }
-    let best = n;
-    let bestScore = -Infinity;
-    for (let h = n; h > n - Math.round(this.period) && h >= 0; h--) {
-      if (this.scoreAt(h) > bestScore) {
-        bestScore = this.scoreAt(h);
-        best = h;
-      }
-    }
+    const best = this.combPhase(n, span);
     if (this.nextBeat >= 0 || this.predictAt >= 0) {
       this.lastBeat = best;
       this.nextBeat = -1;
       this.predictAt = Math.max(n, Math.round(best + this.period / 2));
     }
+  }
+
+  /**
+   * The most recent beat hop under the current period: the phase whose comb of beat positions
+   * over the last `span` hops collects the most detection function (recent beats weighted more).
+   */
+  private combPhase(n: number, span: number): number {
+    const p = this.period;
+    let best = n;
+    let bestValue = -Infinity;
+    for (let phi = 0; phi < Math.round(p); phi++) {
+      let v = 0;
+      for (let k = 0; ; k++) {
+        const h = Math.round(n - phi - k * p);
+        if (h < n - span || h < 1) break;
+        const a = Math.max(this.odfAt(h - 1), this.odfAt(h), this.odfAt(h + 1));
+        v += a * Math.exp(-k / PHASE_BEATS);
+      }
+      if (v > bestValue) {
+        bestValue = v;
+        best = n - phi;
+      }
+    }
+    return best;
   }
 
   /** max_v W(v)·CS(h - v) over the score already computed. */
@@ -266,21 +315,29 @@ export class BeatTracker {
   /** One tempo observation and filtering step; returns the filtered tempo (BPM). */
   private estimateTempo(): number {
     const n = this.hop;
+    if (this.firstEstimate === Infinity) this.firstEstimate = n;
+    // Short window first (change detection), then the long one (left in this.acf).
+    const ms = Math.min(n + 1, this.shortHistory);
+    this.observe(ms, n - ms + 1, SHORT_RECENCY_SECONDS * this.hopRate, this.windowAcfShort, true);
+    this.combInto(this.shortObs, ms);
     const m = Math.min(n + 1, this.history);
+    this.observe(m, n - m + 1, RECENCY_SECONDS * this.hopRate, this.windowAcf, false);
+    return this.filterTempo(m);
+  }
+
+  /** Normalised autocorrelation of the detection function over `m` hops from `start` into this.acf. */
+  private observe(m: number, start: number, recency: number, wx: Float64Array, short: boolean): void {
     const x = this.x;
-    const start = n - m + 1;
-    const recency = RECENCY_SECONDS * this.hopRate;
-    this.fillInput(x, m, start, recency);
     const size = this.fftSize;
     // Autocorrelation of the weighting window itself, to normalise the lags (unbiased estimate).
-    const wx = this.windowAcf;
-    if (this.windowAcfFor !== m) {
+    if ((short ? this.windowAcfShortFor : this.windowAcfFor) !== m) {
       x.fill(0);
       for (let i = 0; i < m; i++) x[i] = Math.exp(-(m - 1 - i) / (2 * recency));
       this.autocorrelate(wx);
-      this.windowAcfFor = m;
-      this.fillInput(x, m, start, recency);
+      if (short) this.windowAcfShortFor = m;
+      else this.windowAcfFor = m;
     }
+    this.fillInput(x, m, start, recency);
     this.autocorrelate(this.acf);
     const maxLag = Math.min(m - 1, size / 2);
     for (let l = 0; l <= maxLag; l++) {
@@ -288,7 +345,31 @@ export class BeatTracker {
       this.acf[2 * l] = norm > 1e-9 ? this.acf[2 * l]! / norm : 0;
     }
     for (let l = maxLag + 1; l <= size / 2; l++) this.acf[2 * l] = 0;
-    return this.filterTempo(m);
+  }
+
+  /** Comb over multiples of each candidate period of this.acf (prior-weighted) into `out`. */
+  private combInto(out: Float64Array, m: number): void {
+    const acf0 = this.acf[0]!;
+    const states = this.grid.length;
+    for (let s = 0; s < states; s++) {
+      if (!(acf0 > 1e-9)) {
+        out[s] = 0;
+        continue;
+      }
+      const period = (60 * this.hopRate) / this.grid[s]!;
+      let sum = 0;
+      for (let a = 1; a <= 4; a++) {
+        const spread = a - 1;
+        if (a * period + spread >= 0.6 * m) break;
+        let part = 0;
+        for (let b = -spread; b <= spread; b++) part += this.acfAt(a * period + b);
+        sum += part / (2 * a - 1);
+      }
+      // A level whose own beats carry little (beats every other click) is a double-time error.
+      const own = Math.max(0, this.acfAt(period));
+      const slower = Math.max(own, this.acfAt(2 * period + 0.5 > 0.6 * m ? period : 2 * period), 1e-12);
+      out[s] = Math.max(0, sum / acf0) * this.prior[s]! * (own / slower) ** LEVEL_POWER;
+    }
   }
 
   /** The detection function of the last `m` hops: local mean removed (±8 hops), half-wave
@@ -345,31 +426,14 @@ export class BeatTracker {
 
     const states = this.grid.length;
     const obs = this.next;
+    this.combInto(this.raw, m);
     let obsSum = 0;
-    let rawBest = 0;
-    let obsBest = 0;
     for (let s = 0; s < states; s++) {
-      const period = (60 * this.hopRate) / this.grid[s]!;
-      let sum = 0;
-      for (let a = 1; a <= 4; a++) {
-        const spread = a - 1;
-        if (a * period + spread >= 0.6 * m) break;
-        let part = 0;
-        for (let b = -spread; b <= spread; b++) part += this.acfAt(a * period + b);
-        sum += part / (2 * a - 1);
-      }
-      const o = Math.max(0, sum / acf0) * this.prior[s]!;
+      const o = this.raw[s]!;
       obs[s] = o;
-      this.raw[s] = o;
       obsSum += o;
-      if (o > rawBest) {
-        rawBest = o;
-        obsBest = s;
-      }
     }
     if (!(obsSum > 0)) return this.bpm;
-    const raw = this.raw;
-    const rawAt = (i: number): number => raw[i]!;
 
     // Predict (Gaussian transition + uniform floor), then update with the observation.
     const belief = this.belief;
@@ -395,25 +459,70 @@ export class BeatTracker {
       belief[s] = obs[s]! / total;
       if (belief[s]! > belief[best]!) best = s;
     }
-    // A challenger: the observation alone has preferred another tempo, clearly, for a while
-    // (a tempo step). Restart the filter from the observation.
-    if (Math.abs(obsBest - best) > CHALLENGER_STATES && rawBest > CHALLENGER_RATIO * rawAt(best)) {
-      if (this.challenger >= 0 && Math.abs(this.challenger - obsBest) <= 2) this.challengerCount++;
+    // A challenger (a tempo step): the short-window observation has clearly preferred another
+    // tempo, 6-60% away and not at an octave, for a few updates. Restart the filter there.
+    const so = this.shortObs;
+    let sBest = 0;
+    for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
+    const ratio = this.grid[sBest]! / this.grid[best]!;
+    const far = Math.abs(Math.log(ratio));
+    const octave = isOctave(ratio);
+    if (
+      far > CHALLENGER_MIN &&
+      far < CHALLENGER_MAX &&
+      !octave &&
+      so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best)
+    ) {
+      if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
-        this.challenger = obsBest;
+        this.challenger = sBest;
         this.challengerCount = 1;
       }
       if (this.challengerCount >= CHALLENGER_UPDATES) {
         total = 0;
-        for (let s = 0; s < states; s++) total += this.raw[s]!;
-        for (let s = 0; s < states; s++) belief[s] = this.raw[s]! / total;
-        best = obsBest;
+        for (let s = 0; s < states; s++) {
+          const d = (s - sBest) / 3;
+          belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
+          total += belief[s]!;
+        }
+        for (let s = 0; s < states; s++) belief[s] = belief[s]! / total;
+        best = sBest;
         this.challenger = -1;
         this.challengerCount = 0;
+        this.changed = true;
       }
     } else {
       this.challenger = -1;
       this.challengerCount = 0;
+    }
+    // The long-window observation alone has clearly preferred another tempo (an octave
+    // included: an early wrong level), and the short one agrees, for a while: restart from it.
+    let rBest = 0;
+    for (let s = 0; s < states; s++) if (this.raw[s]! > this.raw[rBest]!) rBest = s;
+    if (
+      Math.abs(rBest - best) > 4 &&
+      this.raw[rBest]! > LONG_CHALLENGER_RATIO * this.raw[best]! &&
+      (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
+        (this.bestNear(so, rBest) > this.bestNear(so, best) &&
+          !isOctave(this.grid[rBest]! / this.grid[best]!)))
+    ) {
+      if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
+      else {
+        this.longChallenger = rBest;
+        this.longCount = 1;
+      }
+      if (this.longCount >= LONG_CHALLENGER_UPDATES) {
+        total = 0;
+        for (let s = 0; s < states; s++) total += this.raw[s]!;
+        for (let s = 0; s < states; s++) belief[s] = this.raw[s]! / total;
+        best = rBest;
+        this.longChallenger = -1;
+        this.longCount = 0;
+        this.changed = true;
+      }
+    } else {
+      this.longChallenger = -1;
+      this.longCount = 0;
     }
     // Refine within the grid step by a parabola through the neighbouring beliefs.
     const l = belief[best - 1] ?? 0;
@@ -422,6 +531,13 @@ export class BeatTracker {
     const denom = l - 2 * c + r;
     const off = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / denom)) : 0;
     return MIN_BPM * GRID_STEP ** (best + off);
+  }
+
+  /** Largest value of `o` within ±2 states of `s`. */
+  private bestNear(o: Float64Array, s: number): number {
+    let v = 0;
+    for (let k = Math.max(0, s - 2); k <= Math.min(o.length - 1, s + 2); k++) v = Math.max(v, o[k]!);
+    return v;
   }
 
   private acfAt(lag: number): number {

@@ -5,7 +5,7 @@
  */
 import FFT from "fft.js";
 import type { AnalysisConfig } from "./config.js";
-import { decimateWindow, detectPitch, pitchScratch, type PitchScratch } from "./pitch.js";
+import { decimateWindow, detectPitch, PITCH_CANDIDATES, pitchScratch, type PitchScratch } from "./pitch.js";
 
 /** What stage 1 computes for one hop. Plain numbers and typed arrays (structured-clone friendly). */
 export interface HopFeatures {
@@ -19,6 +19,11 @@ export interface HopFeatures {
   bands: Float32Array;
   /** Pitch-class energy, C = 0 ... B = 11, from spectral peaks between 60 Hz and ~4.4 kHz. */
   chroma: Float32Array;
+  /**
+   * Alternative f0 candidates, best first, as (hz, aperiodicity) pairs; hz 0 marks an empty
+   * slot. The causal tracker chooses among them with a continuity prior.
+   */
+  candidates: Float32Array;
 }
 
 /** Scratch buffers and tables for one configuration. */
@@ -111,6 +116,7 @@ export function createHopFeatures(config: AnalysisConfig): HopFeatures {
     rms: 0,
     bands: new Float32Array(config.bandCount),
     chroma: new Float32Array(12),
+    candidates: new Float32Array(2 * PITCH_CANDIDATES),
   };
 }
 
@@ -217,5 +223,6 @@ function clearFeatures(out: HopFeatures): HopFeatures {
   out.rms = 0;
   out.bands.fill(0);
   out.chroma.fill(0);
+  out.candidates.fill(0);
   return out;
 }

@@ -8,42 +8,94 @@
 
 export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"] as const;
 
-const CHORD_SECONDS = 0.3;
+const CHORD_SECONDS = 0.4;
 const CHORD_HOLD_SECONDS = 0.12;
 const CHORD_LEVEL_FLOOR = 0.003;
 const KEY_SECONDS = 30;
 const KEY_HOLD_SECONDS = 1;
 
-const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
-const MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
+/** Temperley (Kostka-Payne corpus) key profiles: sharper on out-of-scale tones than Krumhansl's. */
+const MAJOR_PROFILE = [0.748, 0.06, 0.488, 0.082, 0.67, 0.46, 0.096, 0.715, 0.104, 0.366, 0.057, 0.4];
+const MINOR_PROFILE = [0.712, 0.084, 0.474, 0.618, 0.049, 0.46, 0.105, 0.747, 0.404, 0.067, 0.133, 0.33];
+/** Correlation bonus of the key whose tonic triad is the first stable chord heard. */
+const FIRST_CHORD_KEY_BONUS = 0.15;
+/** A new chord must beat the current one's score by this much (hysteresis against flicker). */
+const CHORD_SWITCH_MARGIN = 0.06;
 
-/** Label of chord/key index i: 0..11 major roots, 12..23 minor roots. @example label(21) // => "A:min" */
+/**
+ * Chord qualities: interval sets (semitones above the root) and a prior factor on the score, so
+ * that a seventh is only named when the seventh is really there.
+ */
+const QUALITIES: readonly { name: string; intervals: readonly number[]; prior: number }[] = [
+  { name: "maj", intervals: [0, 4, 7], prior: 1 },
+  { name: "min", intervals: [0, 3, 7], prior: 1 },
+  { name: "7", intervals: [0, 4, 7, 10], prior: 0.96 },
+  { name: "maj7", intervals: [0, 4, 7, 11], prior: 0.96 },
+];
+/** Number of chord classes (12 roots per quality). */
+export const CHORD_CLASSES = 12 * QUALITIES.length;
+
+/** Label of key index i: 0..11 major tonics, 12..23 minor tonics. @example keyLabel(21) // => "A:min" */
 function label(i: number): string {
   return `${PITCH_CLASSES[i % 12]!}:${i < 12 ? "maj" : "min"}`;
 }
 
-/** Template-match one chroma vector: index 0..23 of the best triad and its cosine score. */
+/** Label of chord index i (quality * 12 + root). @example chordLabel(31) // => "G:7" */
+export function chordLabel(i: number): string {
+  return `${PITCH_CLASSES[i % 12]!}:${QUALITIES[Math.floor(i / 12)]!.name}`;
+}
+
+/**
+ * Cosine score of chord `index` (quality * 12 + root) against a chroma vector whose squared
+ * norm is `norm`, times the quality prior.
+ */
+function chordScore(chroma: ArrayLike<number>, norm: number, index: number): number {
+  const q = QUALITIES[Math.floor(index / 12)]!;
+  const root = index % 12;
+  let s = 0;
+  for (const iv of q.intervals) s += chroma[(root + iv) % 12]!;
+  return (q.prior * s) / Math.sqrt(q.intervals.length * norm);
+}
+
+/**
+ * Template-match one chroma vector against major, minor, dominant-seventh and major-seventh
+ * chords: index (quality * 12 + root, see `chordLabel`) of the best and its score (0..1).
+ */
 export function matchChord(chroma: ArrayLike<number>): { index: number; score: number } {
   let norm = 0;
   for (let i = 0; i < 12; i++) norm += chroma[i]! * chroma[i]!;
   if (!(norm > 0)) return { index: -1, score: 0 };
   let best = -1;
   let bestScore = -Infinity;
-  for (let q = 0; q < 2; q++) {
-    const third = q === 0 ? 4 : 3;
-    for (let root = 0; root < 12; root++) {
-      const s = chroma[root]! + chroma[(root + third) % 12]! + chroma[(root + 7) % 12]!;
-      if (s > bestScore) {
-        bestScore = s;
-        best = q * 12 + root;
-      }
+  for (let i = 0; i < CHORD_CLASSES; i++) {
+    const s = chordScore(chroma, norm, i);
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
     }
   }
-  return { index: best, score: bestScore / Math.sqrt(3 * norm) };
+  return { index: best, score: bestScore };
+}
+
+/** The score of one chord index against a chroma vector (0 for "N" or an empty vector). */
+function scoreOf(chroma: ArrayLike<number>, index: number): number {
+  if (index < 0) return 0;
+  let norm = 0;
+  for (let i = 0; i < 12; i++) norm += chroma[i]! * chroma[i]!;
+  return norm > 0 ? chordScore(chroma, norm, index) : 0;
+}
+
+/** Key index whose tonic triad is chord `index` (major/7/maj7 -> major key, minor -> minor). */
+function keyOfChord(index: number): number {
+  return Math.floor(index / 12) === 1 ? 12 + (index % 12) : index % 12;
 }
 
 /** Pearson correlation of a chroma vector with the 24 key profiles; best index and correlation. */
-export function matchKey(chroma: ArrayLike<number>): { index: number; score: number } {
+export function matchKey(
+  chroma: ArrayLike<number>,
+  bonusKey = -1,
+  bonus = 0,
+): { index: number; score: number } {
   let best = -1;
   let bestScore = -Infinity;
   let mean = 0;
@@ -60,7 +112,7 @@ export function matchKey(chroma: ArrayLike<number>): { index: number; score: num
     for (let tonic = 0; tonic < 12; tonic++) {
       let cov = 0;
       for (let i = 0; i < 12; i++) cov += (chroma[(tonic + i) % 12]! - mean) * (profile[i]! - pm);
-      const r = cov / Math.sqrt(varC * varP);
+      const r = cov / Math.sqrt(varC * varP) + (q * 12 + tonic === bonusKey ? bonus : 0);
       if (r > bestScore) {
         bestScore = r;
         best = q * 12 + tonic;
@@ -96,6 +148,8 @@ export class HarmonyTracker {
   private keyCandidateSince = 0;
   private readonly keyHold: number;
   private readonly normalized = new Float64Array(12);
+  /** Key suggested by the first stable chord (its tonic triad), or -1. */
+  private firstChordKey = -1;
 
   constructor(hopRate: number) {
     this.window = Math.max(1, Math.round(CHORD_SECONDS * hopRate));
@@ -145,6 +199,14 @@ export class HarmonyTracker {
       const m = matchChord(this.sum);
       index = m.index;
       confidence = Math.max(0, Math.min(1, m.score));
+      // Hysteresis: keep the current chord unless the new one is clearly better.
+      if (
+        this.chord >= 0 &&
+        index !== this.chord &&
+        m.score < scoreOf(this.sum, this.chord) + CHORD_SWITCH_MARGIN
+      ) {
+        index = this.chord;
+      }
     }
     if (index !== this.candidate) {
       this.candidate = index;
@@ -152,9 +214,10 @@ export class HarmonyTracker {
     }
     if (this.candidate !== this.chord && n - this.candidateSince + 1 >= this.hold) {
       this.chord = this.candidate;
+      if (this.firstChordKey < 0 && index >= 0) this.firstChordKey = keyOfChord(index);
       out.chord = {
         hop: Math.max(0, this.candidateSince - Math.round(this.window / 2)),
-        label: index < 0 ? "N" : label(index),
+        label: index < 0 ? "N" : chordLabel(index),
         confidence,
       };
     }
@@ -167,7 +230,7 @@ export class HarmonyTracker {
     }
     if (n % 10 === 0) {
       for (let i = 0; i < 12; i++) this.normalized[i] = this.keyAcc[i]!;
-      const k = matchKey(this.normalized);
+      const k = matchKey(this.normalized, this.firstChordKey, FIRST_CHORD_KEY_BONUS);
       if (k.index >= 0) {
         if (k.index !== this.keyCandidate) {
           this.keyCandidate = k.index;

@@ -35,6 +35,11 @@ export interface PitchScratch {
   readonly energy: Float64Array;
   readonly cmnd: Float64Array;
   readonly fft: FFT;
+  /**
+   * High-pass (4th-order Butterworth, two biquads: b0 b1 b2 a1 a2 each) applied to the decimated
+   * frame before YIN, so that a kick drum or bass under MIN_HZ * 1.5 does not mask the melody.
+   */
+  readonly highPass: Float64Array;
   /** Longest full-rate integration window of the refinement. */
   readonly refineWindow: number;
 }
@@ -80,14 +85,72 @@ export function pitchScratch(config: AnalysisConfig): PitchScratch {
     energy: new Float64Array(length + 1),
     cmnd: new Float64Array(tauMax + 2),
     fft: new FFT(length),
+    highPass: butterworthHighPass(config.minHz * HIGH_PASS_RATIO, rate),
     refineWindow: Math.round(config.sampleRate * 0.025),
   };
+}
+
+/** Number of alternative f0 candidates reported per hop (for the causal melody tracker). */
+export const PITCH_CANDIDATES = 4;
+/** Local minima of the normalised difference above this are not reported as candidates. */
+const CANDIDATE_CEILING = 0.75;
+
+/** High-pass corner of the pitch path, relative to the lowest f0 looked for. */
+const HIGH_PASS_RATIO = 1.5;
+
+/** Coefficients of a 4th-order Butterworth high-pass as two RBJ biquads (normalised by a0). */
+function butterworthHighPass(fc: number, rate: number): Float64Array {
+  const out = new Float64Array(10);
+  const w = (2 * Math.PI * Math.min(fc, rate * 0.45)) / rate;
+  const cos = Math.cos(w);
+  const qs = [0.5411961, 1.306563];
+  for (let s = 0; s < 2; s++) {
+    const alpha = Math.sin(w) / (2 * qs[s]!);
+    const a0 = 1 + alpha;
+    out[5 * s] = (1 + cos) / 2 / a0;
+    out[5 * s + 1] = -(1 + cos) / a0;
+    out[5 * s + 2] = (1 + cos) / 2 / a0;
+    out[5 * s + 3] = (-2 * cos) / a0;
+    out[5 * s + 4] = (1 - alpha) / a0;
+  }
+  return out;
+}
+
+/** Filter `z` (newest sample first) in place, oldest to newest, through the two biquads. */
+function highPassInPlace(z: Float64Array, c: Float64Array): void {
+  for (let s = 0; s < 2; s++) {
+    const b0 = c[5 * s]!;
+    const b1 = c[5 * s + 1]!;
+    const b2 = c[5 * s + 2]!;
+    const a1 = c[5 * s + 3]!;
+    const a2 = c[5 * s + 4]!;
+    let x1 = 0;
+    let x2 = 0;
+    let y1 = 0;
+    let y2 = 0;
+    for (let i = z.length - 1; i >= 0; i--) {
+      const x = z[i]!;
+      const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1;
+      x1 = x;
+      y2 = y1;
+      y1 = y;
+      z[i] = y;
+    }
+  }
 }
 
 /** Result slots written by `detectPitch`. */
 export interface PitchResult {
   hz: number | null;
   confidence: number;
+  /**
+   * Alternative f0 candidates, best first: [hz0, aperiodicity0, hz1, aperiodicity1, ...]
+   * (2 * PITCH_CANDIDATES values; hz 0 marks an empty slot). Deepest local minima of the
+   * normalised difference, so a tracker with a continuity prior can follow a melody through a
+   * drum hit that makes the single best choice unvoiced or wrong.
+   */
+  candidates: Float32Array;
 }
 
 /**
@@ -132,11 +195,15 @@ export function detectPitch(
   out: PitchResult,
 ): void {
   const { decimation: d, length: L, integration: W, tauMin, tauMax, z } = s;
+  out.candidates.fill(0);
   if (!(level > LEVEL_FLOOR * 0.5)) {
     out.hz = null;
     out.confidence = 0;
     return;
   }
+
+  // 1b. High-pass (kick drums, rumble); the level above is taken before it.
+  highPassInPlace(z, s.highPass);
 
   // 2. Energies e(τ) = Σ_{j=τ}^{τ+W-1} z_j² from prefix sums; c(τ) = Σ_{j<W} z_j z_{j+τ} by FFT.
   const energy = s.energy;
@@ -198,6 +265,7 @@ export function detectPitch(
   const aperiodicity = cmnd[best]!;
   const confidence = Math.min(1, Math.max(0, 1 - aperiodicity));
   out.confidence = confidence;
+  if (level >= LEVEL_FLOOR) collectCandidates(cmnd, tauMin, tauMax, s.rate, config, out.candidates);
   if (aperiodicity > VOICING_THRESHOLD || level < LEVEL_FLOOR) {
     out.hz = null;
     return;
@@ -208,6 +276,40 @@ export function detectPitch(
   if (d > 1) tau = refineLag(window, tau * d, d, s.refineWindow) / d;
   const hz = s.rate / tau;
   out.hz = hz >= config.minHz * 0.95 && hz <= config.maxHz * 1.05 ? hz : null;
+}
+
+/**
+ * The deepest local minima of the normalised difference (under CANDIDATE_CEILING) into `out`
+ * as (hz, aperiodicity) pairs, best first, lags interpolated. Allocates nothing.
+ */
+function collectCandidates(
+  cmnd: Float64Array,
+  tauMin: number,
+  tauMax: number,
+  rate: number,
+  config: AnalysisConfig,
+  out: Float32Array,
+): void {
+  const K = out.length >> 1;
+  let count = 0;
+  for (let tau = Math.max(tauMin, 2); tau < tauMax; tau++) {
+    const v = cmnd[tau]!;
+    if (v >= CANDIDATE_CEILING || v > cmnd[tau - 1]! || v >= cmnd[tau + 1]!) continue;
+    const hz = rate / (tau + parabolicOffset(cmnd[tau - 1]!, v, cmnd[tau + 1]!));
+    if (hz < config.minHz * 0.95 || hz > config.maxHz * 1.05) continue;
+    // Insertion into the sorted list (ascending aperiodicity), dropping the worst when full.
+    let pos = count;
+    while (pos > 0 && out[2 * pos - 1]! > v) pos--;
+    if (pos >= K) continue;
+    const last = Math.min(count, K - 1);
+    for (let j = last; j > pos; j--) {
+      out[2 * j] = out[2 * j - 2]!;
+      out[2 * j + 1] = out[2 * j - 1]!;
+    }
+    out[2 * pos] = hz;
+    out[2 * pos + 1] = v;
+    if (count < K) count++;
+  }
 }
 
 /** Offset (-0.5..0.5) of the vertex of the parabola through three equally spaced values. */

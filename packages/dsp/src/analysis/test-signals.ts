@@ -132,3 +132,277 @@ export function median(xs: readonly number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Drum patterns, accompaniments and tempo curves (beat tracking tests).
+// ---------------------------------------------------------------------------------------------
+
+/** Beat times for a tempo curve, by integrating the tempo (precise for ramps and steps). */
+export function beatTimesOf(duration: number, bpmAt: (t: number) => number, start = 0.3): number[] {
+  const out: number[] = [];
+  let t = start;
+  let phase = 0;
+  const dt = 0.001;
+  out.push(t);
+  while (t < duration) {
+    phase += (bpmAt(t) / 60) * dt;
+    t += dt;
+    if (phase >= 1) {
+      phase -= 1;
+      out.push(t);
+    }
+  }
+  return out.filter((x) => x < duration);
+}
+
+/** A synthetic kick (pitch-swept sine) added at sample `at`. */
+export function addKick(buf: Float32Array, at: number, sampleRate: number, amplitude = 0.8): void {
+  const len = Math.round(0.25 * sampleRate);
+  let phase = 0;
+  for (let i = 0; i < len && at + i < buf.length; i++) {
+    const t = i / sampleRate;
+    const f = 45 + 90 * Math.exp(-t / 0.03);
+    phase += (2 * Math.PI * f) / sampleRate;
+    if (at + i < 0) continue;
+    buf[at + i] = buf[at + i]! + amplitude * Math.exp(-t / 0.12) * Math.sin(phase);
+  }
+}
+
+/** A synthetic snare (noise burst plus a 190 Hz body) added at sample `at`. */
+export function addSnare(
+  buf: Float32Array,
+  at: number,
+  sampleRate: number,
+  amplitude = 0.5,
+  seed = 11,
+): void {
+  const r = rng(seed + at);
+  const len = Math.round(0.2 * sampleRate);
+  for (let i = 0; i < len && at + i < buf.length; i++) {
+    if (at + i < 0) continue;
+    const t = i / sampleRate;
+    const v =
+      (2 * r() - 1) * Math.exp(-t / 0.06) + 0.6 * Math.sin(2 * Math.PI * 190 * t) * Math.exp(-t / 0.04);
+    buf[at + i] = buf[at + i]! + amplitude * v;
+  }
+}
+
+/** A synthetic closed hi-hat (high-passed noise, short) added at sample `at`. */
+export function addHat(buf: Float32Array, at: number, sampleRate: number, amplitude = 0.15, seed = 23): void {
+  const r = rng(seed + at);
+  const len = Math.round(0.05 * sampleRate);
+  let prev = 0;
+  for (let i = 0; i < len && at + i < buf.length; i++) {
+    const n = 2 * r() - 1;
+    const hp = n - prev;
+    prev = n;
+    if (at + i < 0) continue;
+    buf[at + i] = buf[at + i]! + amplitude * hp * Math.exp(-i / (0.012 * sampleRate));
+  }
+}
+
+/** A drum pattern: hits per instrument at sixteenth positions 0..15 of a 4-beat bar. */
+export interface DrumPattern {
+  kick: readonly number[];
+  snare: readonly number[];
+  hat: readonly number[];
+}
+
+export const DRUM_PATTERNS: Record<string, DrumPattern> = {
+  rock: { kick: [0, 8], snare: [4, 12], hat: [0, 2, 4, 6, 8, 10, 12, 14] },
+  /** Syncopated rock: kicks on the "and" of 2 and 3 as well. */
+  syncopated: { kick: [0, 6, 10], snare: [4, 12], hat: [0, 2, 4, 6, 8, 10, 12, 14] },
+  /** A breakbeat: syncopated kicks, ghost snares, sixteenth hats in places. */
+  breakbeat: { kick: [0, 3, 10, 11], snare: [4, 7, 12, 15], hat: [0, 2, 4, 6, 8, 9, 10, 12, 14] },
+  /** Half time: snare on beat 3 only. */
+  half: { kick: [0, 10], snare: [8], hat: [0, 2, 4, 6, 8, 10, 12, 14] },
+  sparse: { kick: [0], snare: [8], hat: [0, 4, 8, 12] },
+  /** Off-beat hats only (disco/house-like), kicks on every beat. */
+  offbeat: { kick: [0, 4, 8, 12], snare: [4, 12], hat: [2, 6, 10, 14] },
+  /** Funk: kicks off the beat, snare backbeat, sixteenth hats. */
+  funk: { kick: [0, 3, 7, 10], snare: [4, 12], hat: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] },
+};
+
+export interface DrumOptions {
+  /** Swing: the off-beat eighth is placed at this fraction of the beat (0.5 = straight). */
+  swing?: number;
+  /** Random timing jitter (seconds, uniform ±). */
+  jitter?: number;
+  /** Probability that a hit is dropped. */
+  dropout?: number;
+  seed?: number;
+  amplitude?: number;
+}
+
+/** Time of sixteenth `s` (0..3) of beat `i` given the beat times (swing applies to s = 2). */
+function subdivision(beats: readonly number[], i: number, s: number, swing: number): number {
+  const a = beats[i]!;
+  const b = beats[i + 1] ?? a + (a - (beats[i - 1] ?? a - 0.5));
+  const frac = s === 2 ? swing : s === 1 ? swing / 2 : s === 3 ? (1 + swing) / 2 : 0;
+  return a + frac * (b - a);
+}
+
+/** A drum track over the given beat times (beats[0] is a downbeat). */
+export function drumTrack(
+  beats: readonly number[],
+  pattern: DrumPattern,
+  duration: number,
+  sampleRate: number,
+  opts: DrumOptions = {},
+): Float32Array {
+  const buf = new Float32Array(Math.round(duration * sampleRate));
+  const r = rng(opts.seed ?? 5);
+  const swing = opts.swing ?? 0.5;
+  const amp = opts.amplitude ?? 1;
+  for (let i = 0; i < beats.length; i++) {
+    const inBar = (i % 4) * 4;
+    for (let s = 0; s < 4; s++) {
+      const pos = inBar + s;
+      const t = subdivision(beats, i, s, swing);
+      const hit = (list: readonly number[], add: (at: number) => void): void => {
+        if (!list.includes(pos)) return;
+        if (opts.dropout && r() < opts.dropout) return;
+        const j = opts.jitter ? (2 * r() - 1) * opts.jitter : 0;
+        add(Math.round((t + j) * sampleRate));
+      };
+      hit(pattern.kick, (at) => addKick(buf, at, sampleRate, 0.8 * amp));
+      hit(pattern.snare, (at) => addSnare(buf, at, sampleRate, 0.45 * amp));
+      hit(pattern.hat, (at) => addHat(buf, at, sampleRate, 0.12 * amp));
+    }
+  }
+  return buf;
+}
+
+/** Melody notes at random eighth positions (some syncopated), for a mix over drums. */
+export function melodyOver(beats: readonly number[], seed = 3): PluckedNote[] {
+  const r = rng(seed);
+  const notes: PluckedNote[] = [];
+  const scale = [0, 2, 4, 5, 7, 9, 11, 12];
+  for (let i = 0; i + 1 < beats.length; i++) {
+    const p = beats[i + 1]! - beats[i]!;
+    for (const f of [0, 0.5]) {
+      if (r() < 0.55) continue;
+      const m = 60 + scale[Math.floor(r() * scale.length)]!;
+      notes.push({ t: beats[i]! + f * p, hz: midiHz(m), duration: p * (0.4 + r() * 0.8) });
+    }
+  }
+  return notes;
+}
+
+/** Chord stabs (three plucked notes) on the given beat fractions of each beat, bass on beats 1 and 3. */
+export function chordStabs(
+  beats: readonly number[],
+  positions: readonly number[] = [0],
+  seed = 4,
+): PluckedNote[] {
+  const r = rng(seed);
+  const roots = [48, 53, 55, 57, 50];
+  const notes: PluckedNote[] = [];
+  let root = 48;
+  for (let i = 0; i + 1 < beats.length; i++) {
+    if (i % 4 === 0) root = roots[Math.floor(r() * roots.length)]!;
+    const p = beats[i + 1]! - beats[i]!;
+    for (const f of positions) {
+      for (const iv of [12, 16, 19])
+        notes.push({ t: beats[i]! + f * p, hz: midiHz(root + iv), duration: 0.25 * p });
+    }
+    if (i % 2 === 0) notes.push({ t: beats[i]!, hz: midiHz(root - 12), duration: 0.9 * p });
+  }
+  return notes;
+}
+
+/** `signal` plus white noise at `snrDb` below the signal's RMS. */
+export function withNoise(signal: Float32Array, snrDb: number, seed = 9): Float32Array {
+  let sq = 0;
+  for (const v of signal) sq += v * v;
+  const rms = Math.sqrt(sq / Math.max(1, signal.length));
+  const noiseRms = rms / 10 ** (snrDb / 20);
+  // Uniform noise in [-a, a] has RMS a/sqrt(3).
+  const noise = whiteNoise(signal.length / 1, 1, noiseRms * Math.sqrt(3), seed);
+  const out = new Float32Array(signal.length);
+  for (let i = 0; i < out.length; i++) out[i] = signal[i]! + noise[i]!;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Melodies, accompaniments and chords (pitch / harmony tests).
+// ---------------------------------------------------------------------------------------------
+
+export interface MelodyNote {
+  readonly t: number;
+  readonly midi: number;
+  readonly duration: number;
+}
+
+export interface MelodyOptions {
+  /** Harmonic amplitudes (index 0 = fundamental). Default: a voice-like decaying series. */
+  harmonics?: readonly number[];
+  amplitude?: number;
+  vibratoHz?: number;
+  vibratoCents?: number;
+  /** Attack and release ramps (seconds). */
+  ramp?: number;
+}
+
+/**
+ * A monophonic melody (continuous phase within each note, vibrato, attack/release ramps) and
+ * its ground-truth f0 (Hz, 0 when silent) at any time through `f0At(t)`.
+ */
+export function melodySignal(
+  notes: readonly MelodyNote[],
+  duration: number,
+  sampleRate: number,
+  opts: MelodyOptions = {},
+): { signal: Float32Array; f0At: (t: number) => number } {
+  const harmonics = opts.harmonics ?? [1, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08];
+  const amp = opts.amplitude ?? 0.3;
+  const ramp = opts.ramp ?? 0.02;
+  const norm = harmonics.reduce((a, b) => a + b, 0);
+  const buf = new Float32Array(Math.round(duration * sampleRate));
+  const f0 = (note: MelodyNote, t: number): number =>
+    midiHz(note.midi) *
+    2 ** (((opts.vibratoCents ?? 0) * Math.sin(2 * Math.PI * (opts.vibratoHz ?? 0) * t)) / 1200);
+  for (const note of notes) {
+    const start = Math.round(note.t * sampleRate);
+    const len = Math.round(note.duration * sampleRate);
+    let phase = 0;
+    for (let i = 0; i < len && start + i < buf.length; i++) {
+      const t = (start + i) / sampleRate;
+      const f = f0(note, t);
+      phase += (2 * Math.PI * f) / sampleRate;
+      const env = Math.min(1, i / (ramp * sampleRate), (len - i) / (ramp * sampleRate));
+      let v = 0;
+      for (let h = 0; h < harmonics.length; h++) {
+        if (f * (h + 1) < sampleRate / 2) v += harmonics[h]! * Math.sin((h + 1) * phase);
+      }
+      buf[start + i] = buf[start + i]! + (amp * env * v) / norm;
+    }
+  }
+  const f0At = (t: number): number => {
+    for (const n of notes) if (t >= n.t && t < n.t + n.duration) return f0(n, t);
+    return 0;
+  };
+  return { signal: buf, f0At };
+}
+
+/** Sustained sawtooth chords (each {t, midis, duration}), e.g. a pad accompaniment. */
+export function sawChords(
+  chords: readonly { t: number; midis: readonly number[]; duration: number }[],
+  duration: number,
+  sampleRate: number,
+  amplitude = 0.06,
+): Float32Array {
+  const saw = Array.from({ length: 12 }, (_, k) => 1 / (k + 1));
+  const parts: Float32Array[] = [new Float32Array(Math.round(duration * sampleRate))];
+  for (const c of chords) {
+    for (const m of c.midis) {
+      const x = melodySignal([{ t: c.t, midi: m, duration: c.duration }], duration, sampleRate, {
+        harmonics: saw,
+        amplitude,
+        ramp: 0.01,
+      });
+      parts.push(x.signal);
+    }
+  }
+  return mix(...parts);
+}

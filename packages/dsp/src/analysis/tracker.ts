@@ -8,6 +8,7 @@ import { BeatTracker, type BeatStep } from "./beats.js";
 import type { AnalysisConfig } from "./config.js";
 import type { HopFeatures } from "./features.js";
 import { HarmonyTracker, type HarmonyChange } from "./harmony.js";
+import { MelodyTracker } from "./melody.js";
 import { OnsetDetector } from "./onsets.js";
 
 /** What the tracker reports for one hop. */
@@ -35,6 +36,7 @@ export class CausalTracker {
   private readonly onsets: OnsetDetector;
   private readonly beats: BeatTracker;
   private readonly harmony: HarmonyTracker;
+  private readonly melody = new MelodyTracker();
   private readonly latency: number;
   private readonly beatStep: BeatStep = { tempo: null, beatHop: null };
   private readonly harmonyOut: { chord: HarmonyChange | null; key: HarmonyChange | null } = {
@@ -93,8 +95,10 @@ export class CausalTracker {
       });
     }
 
-    // Pitch.
-    if (features !== null) this.trackPitch(hopEndFrame, features, events);
+    // Pitch: the melody line chosen among the stage-1 candidates.
+    const melody = this.melody;
+    melody.push(features);
+    if (features !== null) this.trackPitch(hopEndFrame, melody, events);
 
     // Tempo and beats.
     const step = this.beats.push(odf, this.beatStep);
@@ -126,8 +130,8 @@ export class CausalTracker {
 
     const frame: AnalysisFrame = {
       frame: hopEndFrame,
-      hz: features === null ? null : features.hz,
-      confidence: features === null ? 0 : features.confidence,
+      hz: melody.hz,
+      confidence: melody.confidence,
       rms: features === null ? 0 : features.rms,
       onsetStrength: odf,
       missed: features === null,
@@ -135,7 +139,11 @@ export class CausalTracker {
     return { frame, events };
   }
 
-  private trackPitch(hopEndFrame: SampleFrame, f: HopFeatures, events: PerformanceEvent[]): void {
+  private trackPitch(
+    hopEndFrame: SampleFrame,
+    f: { hz: number | null; confidence: number },
+    events: PerformanceEvent[],
+  ): void {
     const m = midiOf(f.hz);
     if (m === this.note) {
       this.pendingNote = -2;

@@ -1,0 +1,115 @@
+import type { BeatEvent, PerformanceEvent, TempoEvent } from "@performia/protocol";
+import { frames } from "@performia/protocol";
+import { describe, expect, it } from "vitest";
+import { analyzeSignal } from "./analyze.js";
+import { analysisConfig } from "./config.js";
+import { createHopFeatures, extractFeaturesInto } from "./features.js";
+import { CausalTracker } from "./tracker.js";
+import { DRUM_PATTERNS, beatTimesOf, clickTrack, drumTrack, withNoise } from "./test-signals.js";
+
+const SR = 44100;
+const beatsOf = (e: PerformanceEvent[]): BeatEvent[] => e.filter((x): x is BeatEvent => x.kind === "beat");
+const temposOf = (e: PerformanceEvent[]): TempoEvent[] =>
+  e.filter((x): x is TempoEvent => x.kind === "tempo");
+const nearest = (t: number, ts: readonly number[]): number => Math.min(...ts.map((x) => Math.abs(x - t)));
+function tempoAt(events: PerformanceEvent[], t: number): number {
+  let bpm = 0;
+  for (const e of temposOf(events)) if (e.frame / SR <= t) bpm = e.bpm;
+  return bpm;
+}
+/** Fraction of the reference beats after `from` matched (±70 ms) by a beat reported in time. */
+function liveRecall(events: PerformanceEvent[], truth: readonly number[], from: number): number {
+  const ref = truth.filter((t) => t >= from);
+  const est = beatsOf(events).filter((b) => b.reportedAt / SR <= b.frame / SR + 0.07);
+  const hit = ref.filter((t) => est.some((b) => Math.abs(b.frame / SR - t) <= 0.07)).length;
+  return hit / Math.max(1, ref.length);
+}
+/** Fraction of the reported beats after `from` that fall on a reference beat (±70 ms). */
+function precision(events: PerformanceEvent[], truth: readonly number[], from: number): number {
+  const est = beatsOf(events).filter((b) => b.frame / SR >= from);
+  return est.filter((b) => nearest(b.frame / SR, truth) <= 0.07).length / Math.max(1, est.length);
+}
+
+describe("beat tracker: metrical level", () => {
+  for (const bpm of [60, 160]) {
+    it(`reports a ${bpm} BPM click at ${bpm} BPM (not halved or doubled), beats on the clicks`, () => {
+      const clicks = beatTimesOf(16, () => bpm, 0.4);
+      const { events } = analyzeSignal(clickTrack(clicks, 16, SR), SR);
+      for (const t of [6, 10, 15]) expect(Math.abs(tempoAt(events, t) - bpm) / bpm).toBeLessThan(0.04);
+      expect(liveRecall(events, clicks, 6)).toBeGreaterThan(0.9);
+      expect(precision(events, clicks, 6)).toBeGreaterThan(0.9);
+    });
+  }
+
+  it("puts the beats of a syncopated rock pattern (kick/snare/hats) on the quarter notes", () => {
+    const beats = beatTimesOf(16, () => 140, 0.3);
+    const audio = drumTrack(beats, DRUM_PATTERNS.syncopated!, 16, SR, { jitter: 0.003, seed: 3 });
+    const { events } = analyzeSignal(audio, SR);
+    expect(Math.abs(tempoAt(events, 15) - 140) / 140).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.9);
+    expect(precision(events, beats, 5)).toBeGreaterThan(0.9);
+  });
+});
+
+describe("beat tracker: tempo changes", () => {
+  for (const [a, b] of [
+    [100, 130],
+    [130, 100],
+  ] as const) {
+    it(`follows a drum step from ${a} to ${b} BPM and re-locks the beats`, () => {
+      const step = 6;
+      const beats = beatTimesOf(16, (t) => (t < step ? a : b), 0.3);
+      const audio = drumTrack(beats, DRUM_PATTERNS.rock!, 16, SR, { jitter: 0.003, seed: a });
+      const { events } = analyzeSignal(audio, SR);
+      expect(Math.abs(tempoAt(events, step - 0.1) - a) / a).toBeLessThan(0.04);
+      // The new tempo within 2.5 s of the step, and held.
+      for (const t of [step + 2.5, step + 5, 15.5])
+        expect(Math.abs(tempoAt(events, t) - b) / b).toBeLessThan(0.04);
+      expect(liveRecall(events, beats, step + 2.5)).toBeGreaterThan(0.85);
+      expect(precision(events, beats, step + 2.5)).toBeGreaterThan(0.85);
+    });
+  }
+
+  it("holds a +20 % ramp (tempo within 4 % after lock)", () => {
+    const bpmAt = (t: number): number => (t < 3 ? 105 : t > 13 ? 126 : 105 + 2.1 * (t - 3));
+    const beats = beatTimesOf(16, bpmAt, 0.3);
+    const audio = drumTrack(beats, DRUM_PATTERNS.rock!, 16, SR, { jitter: 0.003, seed: 8 });
+    const { events } = analyzeSignal(audio, SR);
+    for (let t = 4; t < 16; t += 0.5)
+      expect(Math.abs(tempoAt(events, t) - bpmAt(t)) / bpmAt(t)).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.85);
+  });
+});
+
+describe("beat tracker: robustness", () => {
+  it("tracks a rock pattern in white noise at 10 dB SNR", () => {
+    const beats = beatTimesOf(16, () => 115, 0.3);
+    const audio = withNoise(drumTrack(beats, DRUM_PATTERNS.rock!, 16, SR, { seed: 15 }), 10, 15);
+    const { events } = analyzeSignal(audio, SR);
+    expect(Math.abs(tempoAt(events, 15) - 115) / 115).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.9);
+  });
+
+  it("is not derailed by missed hops (null features)", () => {
+    const c = analysisConfig(SR);
+    const tracker = new CausalTracker(c);
+    const beats = beatTimesOf(16, () => 110, 0.3);
+    const signal = drumTrack(beats, DRUM_PATTERNS.rock!, 16, SR, { seed: 4 });
+    const window = new Float32Array(c.windowSize);
+    const features = createHopFeatures(c);
+    const events: PerformanceEvent[] = [];
+    for (let end = c.hopSize, h = 0; end <= signal.length; end += c.hopSize, h++) {
+      const missed = h % 9 === 4 || (h > 800 && h < 830);
+      if (missed) events.push(...tracker.push(frames(end), null).events);
+      else {
+        window.fill(0);
+        const start = end - c.windowSize;
+        window.set(signal.subarray(Math.max(0, start), end), Math.max(0, -start));
+        events.push(...tracker.push(frames(end), extractFeaturesInto(window, c, features)).events);
+      }
+    }
+    expect(Math.abs(tempoAt(events, 15.5) - 110) / 110).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.85);
+    expect(precision(events, beats, 5)).toBeGreaterThan(0.85);
+  });
+});

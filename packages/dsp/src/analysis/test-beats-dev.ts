@@ -1,0 +1,301 @@
+/**
+ * Development harness for the beat tracker (excluded from the build): varied synthetic signals
+ * (tempi, steps, ramps, syncopation, swing, noise, dropouts) and the corpus, scored on beats and
+ * tempo like the bench scorer.   npx tsx src/analysis/test-beats-dev.ts [filter]
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { frames } from "@performia/protocol";
+import { analysisConfig } from "./config.js";
+import { createHopFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
+import { CausalTracker } from "./tracker.js";
+import {
+  DRUM_PATTERNS,
+  beatTimesOf,
+  chordStabs,
+  clickTrack,
+  drumTrack,
+  melodyOver,
+  mix,
+  pluckedNotes,
+  withNoise,
+} from "./test-signals.js";
+
+const SR = 44100;
+interface Case {
+  name: string;
+  make: () => { audio: Float32Array; beats: number[]; bpmAt: (t: number) => number; steps: number[] };
+}
+
+function curve(kind: string, a: number, b: number, at = 6, end = 12): (t: number) => number {
+  if (kind === "const") return () => a;
+  if (kind === "step") return (t) => (t < at ? a : b);
+  return (t) => (t < 3 ? a : t > end ? b : a + ((b - a) * (t - 3)) / (end - 3));
+}
+
+function drumCase(
+  name: string,
+  pattern: string,
+  kind: string,
+  a: number,
+  b: number,
+  opts: { snr?: number; swing?: number; dropout?: number; seed?: number; dur?: number; extra?: string } = {},
+): Case {
+  return {
+    name,
+    make: () => {
+      const dur = opts.dur ?? 14;
+      const bpmAt = curve(kind, a, b);
+      const beats = beatTimesOf(dur, bpmAt, 0.2 + (opts.seed ?? 1) * 0.037);
+      let audio = drumTrack(beats, DRUM_PATTERNS[pattern]!, dur, SR, {
+        swing: opts.swing,
+        dropout: opts.dropout,
+        jitter: 0.003,
+        seed: opts.seed,
+        amplitude: opts.extra ? 0.6 : 1,
+      });
+      if (opts.extra === "melody") audio = mix(audio, pluckedNotes(melodyOver(beats, opts.seed), dur, SR));
+      if (opts.extra === "stabs")
+        audio = mix(audio, pluckedNotes(chordStabs(beats, [0], opts.seed), dur, SR));
+      if (opts.snr !== undefined) audio = withNoise(audio, opts.snr, opts.seed);
+      return { audio, beats, bpmAt, steps: kind === "step" ? [6] : [] };
+    },
+  };
+}
+
+const cases: Case[] = [
+  { name: "click60", make: () => clickCase(60) },
+  { name: "click120", make: () => clickCase(120) },
+  { name: "click180", make: () => clickCase(180) },
+  drumCase("rock95", "rock", "const", 95, 95, { seed: 2 }),
+  drumCase("sync140", "syncopated", "const", 140, 140, { seed: 3 }),
+  drumCase("break100ramp", "breakbeat", "ramp", 100, 120, { seed: 4 }),
+  drumCase("break130rampdn", "breakbeat", "ramp", 130, 104, { seed: 5 }),
+  drumCase("funk110", "funk", "const", 110, 110, { seed: 6 }),
+  drumCase("half85", "half", "const", 85, 85, { seed: 7 }),
+  drumCase("offbeat125", "offbeat", "const", 125, 125, { seed: 8 }),
+  drumCase("sparse130to100n15", "sparse", "step", 130, 100, { seed: 9, snr: 15 }),
+  drumCase("rock100to130", "rock", "step", 100, 130, { seed: 10 }),
+  drumCase("rock130to100", "rock", "step", 130, 100, { seed: 11 }),
+  drumCase("break150to120n12", "breakbeat", "step", 150, 120, { seed: 12, snr: 12 }),
+  drumCase("swing105", "rock", "const", 105, 105, { seed: 13, swing: 0.66 }),
+  drumCase("drop115", "syncopated", "const", 115, 115, { seed: 14, dropout: 0.15 }),
+  drumCase("rock115n10", "rock", "const", 115, 115, { seed: 15, snr: 10 }),
+  drumCase("mix120to145", "half", "step", 120, 145, { seed: 16, extra: "melody" }),
+  drumCase("mix90to72", "sparse", "step", 90, 72, { seed: 17, extra: "melody" }),
+  drumCase("mix160", "syncopated", "const", 160, 160, { seed: 18, extra: "melody", snr: 18 }),
+  drumCase("stabs100", "half", "const", 100, 100, { seed: 19, extra: "stabs" }),
+  drumCase("rock55", "rock", "const", 55, 55, { seed: 20, dur: 20 }),
+  drumCase("rock190", "rock", "const", 190, 190, { seed: 21 }),
+  drumCase("sync75ramp", "syncopated", "ramp", 75, 90, { seed: 22, dur: 18 }),
+  drumCase("funk95to114n20", "funk", "step", 95, 114, { seed: 23, snr: 20 }),
+  { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
+  { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
+];
+
+function clickCase(bpm: number): ReturnType<Case["make"]> {
+  const beats = beatTimesOf(16, () => bpm, 0.4);
+  return { audio: clickTrack(beats, 16, SR), beats, bpmAt: () => bpm, steps: [] };
+}
+
+function stabsCase(bpm: number, pos: number[], seed: number, to?: number): ReturnType<Case["make"]> {
+  const bpmAt = curve(to ? "step" : "const", bpm, to ?? bpm);
+  const beats = beatTimesOf(14, bpmAt, 0.25);
+  return { audio: pluckedNotes(chordStabs(beats, pos, seed), 14, SR), beats, bpmAt, steps: to ? [6] : [] };
+}
+
+const PER = 32 + 12 + 4;
+function featuresOf(name: string, audio: Float32Array): Float32Array {
+  const path = `/tmp/beatdev/${name}.f32`;
+  if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
+  const c = analysisConfig(SR);
+  const hops = Math.floor(audio.length / c.hopSize);
+  const out = new Float32Array(hops * PER);
+  const f = createHopFeatures(c);
+  const w = new Float32Array(c.windowSize);
+  for (let h = 1; h <= hops; h++) {
+    const end = h * c.hopSize;
+    const start = end - c.windowSize;
+    if (start >= 0) w.set(audio.subarray(start, end));
+    else {
+      w.fill(0, 0, -start);
+      w.set(audio.subarray(0, end), -start);
+    }
+    extractFeaturesInto(w, c, f);
+    const o = (h - 1) * PER;
+    out.set(f.bands, o);
+    out.set(f.chroma, o + 32);
+    out[o + 44] = f.hz ?? -1;
+    out[o + 45] = f.confidence;
+    out[o + 46] = f.rms;
+  }
+  writeFileSync(path, Buffer.from(out.buffer));
+  return out;
+}
+
+interface Result {
+  beats: { t: number; at: number }[];
+  tempo: { t: number; bpm: number }[];
+  cpuMs: number;
+}
+function track(feat: Float32Array, missEvery = 0): Result {
+  const c = analysisConfig(SR);
+  const tr = new CausalTracker(c);
+  const hops = feat.length / PER;
+  const f: HopFeatures = createHopFeatures(c);
+  const res: Result = { beats: [], tempo: [], cpuMs: 0 };
+  let cpu = 0;
+  for (let h = 0; h < hops; h++) {
+    const o = h * PER;
+    f.bands.set(feat.subarray(o, o + 32));
+    f.chroma.set(feat.subarray(o + 32, o + 44));
+    f.hz = feat[o + 44]! > 0 ? feat[o + 44]! : null;
+    f.confidence = feat[o + 45]!;
+    f.rms = feat[o + 46]!;
+    const miss = missEvery > 0 && h % missEvery === 3;
+    const t0 = performance.now();
+    const r = tr.push(frames((h + 1) * c.hopSize), miss ? null : f);
+    cpu += performance.now() - t0;
+    for (const e of r.events) {
+      if (e.kind === "beat") res.beats.push({ t: e.frame / SR, at: e.reportedAt / SR });
+      if (e.kind === "tempo") res.tempo.push({ t: e.frame / SR, bpm: e.bpm });
+      for (const v of Object.values(e))
+        if (typeof v === "number" && !Number.isFinite(v)) throw new Error("NaN");
+    }
+  }
+  res.cpuMs = cpu;
+  return res;
+}
+
+interface Score {
+  liveF: number;
+  tempoAcc: number;
+  relock: (number | null)[];
+  lock: number | null;
+  p95: number;
+}
+function score(ref: number[], refBpm: (t: number) => number, steps: number[], r: Result): Score {
+  const W = 0.07;
+  const trim = 5;
+  // Greedy matching (est sorted, ref sorted).
+  const match = (refs: number[], ests: { t: number; at: number }[], live: boolean): boolean[] => {
+    const used = new Array<boolean>(ests.length).fill(false);
+    const ok = new Array<boolean>(refs.length).fill(false);
+    for (let i = 0; i < refs.length; i++) {
+      let best = -1;
+      for (let j = 0; j < ests.length; j++) {
+        if (used[j] || Math.abs(ests[j]!.t - refs[i]!) > W) continue;
+        if (live && ests[j]!.at > refs[i]! + W + 1e-9) continue;
+        if (best < 0 || Math.abs(ests[j]!.t - refs[i]!) < Math.abs(ests[best]!.t - refs[i]!)) best = j;
+      }
+      if (best >= 0) {
+        used[best] = true;
+        ok[i] = true;
+      }
+    }
+    return ok;
+  };
+  const refT = ref.filter((t) => t >= trim);
+  const estT = r.beats.filter((b) => b.t >= trim);
+  const ok = match(refT, estT, true);
+  const good = ok.filter(Boolean).length;
+  const P = estT.length ? good / estT.length : 0;
+  const R = refT.length ? good / refT.length : 0;
+  const liveF = P + R > 0 ? (2 * P * R) / (P + R) : 0;
+  let tOk = 0;
+  for (const t of refT) {
+    let bpm = 0;
+    for (const e of r.tempo) if (e.t <= t + 1e-9) bpm = e.bpm;
+    if (Math.abs(bpm - refBpm(t)) / refBpm(t) <= 0.04) tOk++;
+  }
+  const okAll = match(ref, r.beats, false);
+  const lockAfter = (from: number): number | null => {
+    for (let i = 0; i + 4 <= ref.length; i++) {
+      if (ref[i]! < from) continue;
+      if (okAll[i] && okAll[i + 1] && okAll[i + 2] && okAll[i + 3]) return ref[i]! - from;
+    }
+    return null;
+  };
+  const lat = estT.map((b) => b.at - b.t).sort((a, b) => a - b);
+  return {
+    liveF,
+    tempoAcc: refT.length ? tOk / refT.length : 0,
+    lock: lockAfter(ref[0] ?? 0),
+    relock: steps.map(lockAfter),
+    p95: lat.length ? 1000 * lat[Math.min(lat.length - 1, Math.floor(0.95 * lat.length))]! : NaN,
+  };
+}
+
+const filter = process.argv[2] ?? "";
+const missEvery = Number(process.argv[3] ?? 0);
+const rows: [string, Score][] = [];
+let cpu = 0;
+let secs = 0;
+for (const c of cases) {
+  if (!c.name.includes(filter)) continue;
+  const m = c.make();
+  const r = track(featuresOf(c.name, m.audio), missEvery);
+  cpu += r.cpuMs;
+  secs += m.audio.length / SR;
+  rows.push([c.name, score(m.beats, m.bpmAt, m.steps, r)]);
+}
+// Corpus files.
+for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"]) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "manifest.json")) {
+    const gt = JSON.parse(readFileSync(`${dir}/${file}`, "utf8")) as {
+      beats?: number[];
+      tempo?: { t: number; bpm: number }[];
+      tempoChanges?: { type: string; t: number }[];
+    };
+    if (!gt.beats || !gt.tempo || !file.includes(filter)) continue;
+    const name = file.replace(/\.json$/, "");
+    const audio = readWav(`${dir}/${name}.wav`);
+    const r = track(featuresOf("corpus-" + name, audio), missEvery);
+    cpu += r.cpuMs;
+    secs += audio.length / SR;
+    const tempo = gt.tempo;
+    const bpmAt = (t: number): number => {
+      let b = tempo[0]!.bpm;
+      for (const x of tempo) if (x.t <= t + 1e-9) b = x.bpm;
+      return b;
+    };
+    const steps = (gt.tempoChanges ?? []).filter((x) => x.type === "step").map((x) => x.t);
+    rows.push(["*" + name.slice(0, 22), score(gt.beats, bpmAt, steps, r)]);
+  }
+}
+function readWav(path: string): Float32Array {
+  const buf = readFileSync(path);
+  let off = 12;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString("ascii", off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    if (id === "data") {
+      const n = Math.floor(Math.min(size, buf.length - off - 8) / 2);
+      const s = new Float32Array(n);
+      for (let i = 0; i < n; i++) s[i] = buf.readInt16LE(off + 8 + 2 * i) / 32768;
+      return s;
+    }
+    off += 8 + size + (size % 2);
+  }
+  throw new Error("no data");
+}
+const f3 = (x: number | null): string => (x === null ? "  -  " : x.toFixed(2).padStart(5));
+let sumF = 0;
+let sumT = 0;
+let nOwn = 0;
+let sumOwnF = 0;
+let sumOwnT = 0;
+for (const [name, s] of rows) {
+  console.log(
+    `${name.padEnd(24)} liveF ${f3(s.liveF)} tempo ${f3(s.tempoAcc)} lock ${f3(s.lock)} relock ${s.relock.map(f3).join(",")} p95 ${s.p95.toFixed(0)}ms`,
+  );
+  sumF += s.liveF;
+  sumT += s.tempoAcc;
+  if (!name.startsWith("*")) {
+    nOwn++;
+    sumOwnF += s.liveF;
+    sumOwnT += s.tempoAcc;
+  }
+}
+console.log(
+  `MEAN all liveF ${(sumF / rows.length).toFixed(3)} tempo ${(sumT / rows.length).toFixed(3)} | own(${nOwn}) liveF ${(sumOwnF / Math.max(1, nOwn)).toFixed(3)} tempo ${(sumOwnT / Math.max(1, nOwn)).toFixed(3)} | tracker ${(cpu / secs).toFixed(2)} ms/s`,
+);
