@@ -301,3 +301,42 @@ describe("Conductor in follow mode", () => {
     ).toBeNull();
   });
 });
+
+describe("Conductor counting beats through a tempo change", () => {
+  it("does not slip a beat when the tracker needs two seconds to find the new tempo", () => {
+    // The performer steps from 96 to 112 BPM at beat 16. Like a real causal tracker, ours keeps
+    // reporting beats at the old tempo for about two seconds, then jumps to the new tempo and
+    // phase. By then the band is more than half a beat behind: the nearest beat is the wrong one.
+    const sr = SR;
+    const p96 = (60 * sr) / 96;
+    const p112 = (60 * sr) / 112;
+    const truth = (k: number) => (k <= 16 ? k * p96 : 16 * p96 + (k - 16) * p112);
+    const events: BeatEvent[] = [];
+    for (let k = 0; k <= 16; k++)
+      events.push({ kind: "beat", frame: frames(truth(k)), reportedAt: frames(truth(k) + 512), bpm: 96 });
+    for (let j = 1; j <= 3; j++) {
+      const f = truth(16) + j * p96; // the tracker still believes the old tempo
+      events.push({ kind: "beat", frame: frames(f), reportedAt: frames(f + 512), bpm: 96 });
+    }
+    for (let k = 21; k < 60; k++)
+      events.push({ kind: "beat", frame: frames(truth(k)), reportedAt: frames(truth(k) + 512), bpm: 112 });
+    const c = new Conductor({ song, sampleRate: sr, settings: settings({ tempo: 96 }) });
+    const r = run(c, events, truth(60));
+    for (let k = 34; k < 58; k++)
+      expect(Math.abs(r.bandBeat.get(k)! - truth(k)), `beat ${k}`).toBeLessThan(MS10);
+  });
+
+  it("holds its tempo and phase when the detected beats are not steady", () => {
+    // A legato singer at the chart tempo: the tracker's beats wander by a fifth of a beat.
+    const sr = SR;
+    const p = (60 * sr) / 100;
+    const wobble = [0, 0.2, -0.15, 0.25, -0.2, 0.1, -0.25, 0.18];
+    const events: BeatEvent[] = range(0, 40).map((k) => {
+      const f = (k + wobble[k % wobble.length]!) * p;
+      return { kind: "beat", frame: frames(f), reportedAt: frames(f + 512), bpm: 100 };
+    });
+    const c = new Conductor({ song, sampleRate: sr, settings: settings({ tempo: 100 }) });
+    const r = run(c, events, 40 * p);
+    for (let k = 1; k < 38; k++) expect(Math.abs(r.bandBeat.get(k)! - k * p), `beat ${k}`).toBeLessThan(MS10);
+  });
+});

@@ -4,9 +4,18 @@
  * Stateful and deterministic; every method runs on the pipeline thread.
  *
  * Following (follow mode), on each detected beat:
+ * 0. Only a steady performer is followed: the last `STEADY_INTERVALS` intervals between the
+ *    tracker's beats must each be a whole number of its beat periods, within `STEADY_TOLERANCE`.
+ *    Unsteady beats (a legato singer, a tracker still searching) leave the band as it is: it
+ *    keeps its tempo and phase rather than wander after a beat it cannot trust.
  * 1. The beat is placed on the band's grid: n = the nearest integer beat to where the band was
  *    at `ev.frame`; the phase error is n − (band beat at ev.frame). Beats more than
  *    `OUTLIER_BEATS` off the grid are ignored (after `RELOCK_AFTER` in a row, one is accepted).
+ *    While the chain of accepted beats is unbroken, beats are counted instead (each interval in
+ *    the period it fits): after a tempo change the band may be far behind or ahead, and the
+ *    nearest beat would be the wrong one. When the chain broke and steady beats show a new tempo
+ *    (beyond `JUMP`: the tracker jumped to it), they are counted at the new tempo from a beat
+ *    accepted at least `RECOUNT_SECONDS` earlier (before the change).
  * 2. The performer's period (frames per band beat) is measured from the inter-beat interval
  *    (divided by the beats between, so a missed beat counts as two); before there is an
  *    interval, from `ev.bpm` mapped to the metrical level (×½, ×1, ×2) nearest the current tempo.
@@ -36,12 +45,22 @@ export const MAX_TEMPO_RATIO = 1.35;
 export const CATCH_UP_BEATS = 2;
 /** The band's rate may exceed the performer's tempo by at most this fraction while catching up. */
 export const MAX_NUDGE = 0.08;
+/** When the band is more than half a beat off (after a tempo change it counted), it may catch up this much faster. */
+export const MAX_NUDGE_FAR = 0.2;
 /** A tempo measurement this far (as a fraction) from the current tempo is taken at once. */
 export const JUMP = 0.03;
 /** Otherwise the tempo moves this fraction of the way to the measurement per beat. */
 export const SMOOTH = 0.35;
 /** The tracker's bpm and the newest interval confirm each other when this close (fraction). */
 export const AGREE = 0.03;
+/** Intervals between the tracker's beats that must be steady before the band follows. */
+export const STEADY_INTERVALS = 2;
+/** How far (fraction of a period) an interval may be from a whole number of periods and be steady. */
+export const STEADY_TOLERANCE = 0.08;
+/** After a tempo change, beats are counted from an accepted beat at least this long ago. */
+export const RECOUNT_SECONDS = 2.5;
+/** Accepted beats remembered for counting. */
+const ACCEPTED_KEPT = 16;
 /** Tempo map segments older than this many seconds are forgotten. */
 const KEEP_SECONDS = 8;
 
@@ -83,6 +102,10 @@ export class Conductor {
   private readonly periods: number[] = [];
   private outliersInRow = 0;
   private lastPhaseError: number | null = null;
+  /** The tracker's latest beat frames (newest last), for steadiness. */
+  private readonly raw: number[] = [];
+  /** Beats the band accepted: frame and band beat index (newest last). */
+  private readonly accepted: { frame: number; index: number }[] = [];
 
   constructor(opts: ConductorOptions) {
     this.song = opts.song;
@@ -110,14 +133,44 @@ export class Conductor {
    */
   onBeat(ev: BeatEvent, now: SampleFrame): ConductorUpdate | null {
     if (this.settings.followMode !== "follow") return null;
+    const trackerPeriod = this.levelPeriod(ev.bpm);
+    const previousRaw = this.raw[this.raw.length - 1] ?? null;
+    this.raw.push(ev.frame);
+    if (this.raw.length > STEADY_INTERVALS + 1) this.raw.shift();
     const p = this.map.beatAtFrame(ev.frame);
-    const n = Math.round(p);
-    const error = n - p;
-    if (Math.abs(error) > OUTLIER_BEATS && this.outliersInRow < RELOCK_AFTER) {
-      this.outliersInRow++;
+    if (!this.steady(trackerPeriod)) {
+      this.lastPhaseError = Math.round(p) - p;
       return null;
     }
-    this.outliersInRow = 0;
+    let n = Math.round(p);
+    const last = this.accepted[this.accepted.length - 1] ?? null;
+    const changed = Math.abs(trackerPeriod / this.period - 1) > JUMP;
+    if (last !== null && last.frame === previousRaw) {
+      // An unbroken chain of steady beats: count this interval in the period it fits (the band
+      // may still be catching up after a change, so its nearest beat can be the wrong one).
+      n = last.index + this.count(ev.frame - last.frame, trackerPeriod);
+      this.outliersInRow = 0;
+    } else if (changed && last !== null) {
+      // The chain broke (the tracker jumped to the new tempo): count at the new tempo from a
+      // beat accepted before the change.
+      const anchor = this.anchorBefore(ev.frame - RECOUNT_SECONDS * this.sampleRate)!;
+      n = anchor.index + Math.round((ev.frame - anchor.frame) / trackerPeriod);
+      if (n <= this.lastBeatIndex) return null;
+      this.outliersInRow = 0;
+      // An interval measured across the change would mix two tempi: measure afresh.
+      this.lastBeatFrame = null;
+      this.periods.length = 0;
+    } else {
+      const error = n - p;
+      if (Math.abs(error) > OUTLIER_BEATS && this.outliersInRow < RELOCK_AFTER) {
+        this.outliersInRow++;
+        return null;
+      }
+      this.outliersInRow = 0;
+    }
+    const error = n - p;
+    this.accepted.push({ frame: ev.frame, index: n });
+    if (this.accepted.length > ACCEPTED_KEPT) this.accepted.shift();
 
     // Tempo: the inter-beat interval when there is one, else the tracker's bpm at our level.
     let measured: number | null = null;
@@ -149,7 +202,8 @@ export class Conductor {
     const performerNow = n + (now - ev.frame) / this.period;
     const bandNow = this.map.beatAtFrame(now);
     const gap = performerNow - bandNow;
-    const nudge = Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, gap / CATCH_UP_BEATS));
+    const cap = Math.abs(gap) > 0.5 ? MAX_NUDGE_FAR : MAX_NUDGE;
+    const nudge = Math.max(-cap, Math.min(cap, gap / CATCH_UP_BEATS));
     const rate = (1 + nudge) / this.period;
     let map = this.map.withRateFrom(now, rate);
     if (nudge !== 0) {
@@ -160,6 +214,40 @@ export class Conductor {
     this.map = map.forgetBefore((now - KEEP_SECONDS * this.sampleRate) as SampleFrame);
     this.lastPhaseError = error;
     return this.update(now, "beat");
+  }
+
+  /** Whether an interval is a whole number (≥ 1) of `period`s, within the tolerance. */
+  private static whole(interval: number, period: number): boolean {
+    const k = interval / period;
+    return Math.round(k) >= 1 && Math.abs(k - Math.round(k)) <= STEADY_TOLERANCE;
+  }
+
+  /**
+   * The tracker's last intervals are each a whole number of beats, of its own period or of the
+   * band's (a performer who has just changed tempo is steady on both sides of the change).
+   */
+  private steady(trackerPeriod: number): boolean {
+    const r = this.raw;
+    if (r.length < STEADY_INTERVALS + 1) return false;
+    for (let i = 1; i < r.length; i++) {
+      const d = r[i]! - r[i - 1]!;
+      if (!Conductor.whole(d, trackerPeriod) && !Conductor.whole(d, this.period)) return false;
+    }
+    return true;
+  }
+
+  /** Beats in an interval: counted in the tracker's period when it fits, else in the band's. */
+  private count(interval: number, trackerPeriod: number): number {
+    const period = Conductor.whole(interval, trackerPeriod) ? trackerPeriod : this.period;
+    return Math.max(1, Math.round(interval / period));
+  }
+
+  /** The newest accepted beat at or before `frame` (else the oldest one), or null when none. */
+  private anchorBefore(frame: number): { frame: number; index: number } | null {
+    for (let i = this.accepted.length - 1; i >= 0; i--) {
+      if (this.accepted[i]!.frame <= frame) return this.accepted[i]!;
+    }
+    return this.accepted[0] ?? null;
   }
 
   /**
