@@ -57,19 +57,21 @@ describe("performia perform", () => {
     expect(reader.analysis().length).toBeGreaterThan(info.frames / (sr * 0.011));
     reader.close();
 
-    // In time with the performer: the bass's downbeats land on the guitarist's beats, also
-    // after the guitarist speeds up at bar 5 (give the band two bars to follow).
+    // In time with the performer: the band's beat n falls on the guitarist's beat n (not merely
+    // on some beat: a band a whole beat off would play the chords across the bar lines). The
+    // guitarist speeds up by a sixth at bar 5 (beat 16); the band is given four bars to follow.
     const beats = truthBeats("tempo-study-guitar");
-    const stepBeat = 4 * 4;
-    const downbeats = decisions.filter((d) => d.agent === "bass" && d.start % 4 === 0);
-    expect(downbeats.length).toBeGreaterThan(15);
-    const errors = downbeats
-      .filter((d) => d.start < stepBeat || d.start >= stepBeat + 8)
-      .map((d) => Math.min(...beats.map((b) => Math.abs(d.startFrame / sr - b))));
-    errors.sort((a, b) => a - b);
-    const median = errors[errors.length >> 1]!;
-    expect(median).toBeLessThan(0.03);
-    expect(errors.filter((e) => e < 0.06).length / errors.length).toBeGreaterThan(0.85);
+    const bassOnBeats = decisions.filter((d) => d.agent === "bass" && Number.isInteger(d.start));
+    expect(bassOnBeats.length).toBeGreaterThan(40);
+    const errorMs = (d: (typeof decisions)[number]): number =>
+      Math.abs(d.startFrame / sr - beats[d.start]!) * 1000;
+    const before = bassOnBeats.filter((d) => d.start < 16).map(errorMs);
+    const after = bassOnBeats.filter((d) => d.start >= 32).map(errorMs);
+    expect(Math.max(...before)).toBeLessThan(30);
+    expect(after.length).toBeGreaterThan(20);
+    after.sort((a, b) => a - b);
+    expect(after[after.length >> 1]!).toBeLessThan(20);
+    expect(Math.max(...after)).toBeLessThan(40);
   });
 
   it("writes the band alone with --band-only; the full mix is the band plus the performer", () => {
