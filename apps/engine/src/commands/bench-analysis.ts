@@ -18,7 +18,14 @@ export function sharedDir(): string | null {
   return existsSync(join(dir, "bench", "score.mjs")) ? dir : null;
 }
 
-type Aggregate = Record<string, Record<string, number>>;
+/** The scorer's aggregate: category → metric → value (null where, e.g., a tracker never re-locked). */
+type Aggregate = Record<string, Record<string, number | null>>;
+
+const CELL = 13;
+
+function cell(v: number | null | undefined): string {
+  return (v === undefined ? "-" : v === null ? "never" : v.toFixed(3)).padStart(CELL);
+}
 
 interface SystemRun {
   readonly aggregate: Aggregate;
@@ -142,10 +149,9 @@ export function benchAnalysis(outDir: string, log: (line: string) => void): unkn
       ? runSystem(shared, aubio, corpus, join(outDir, "pred", "aubio", set), "aubio")
       : null;
     const cats = Object.keys(ours.aggregate);
-    log(`\n  ${set}: metric by category            ${cats.map((c) => c.padStart(9)).join("")}`);
+    log(`\n  ${set}: metric by category            ${cats.map((c) => c.padStart(CELL)).join("")}`);
     for (const [key, name] of METRICS) {
-      const row = (a: Aggregate): string =>
-        cats.map((c) => (a[c]?.[key] === undefined ? "-" : a[c][key].toFixed(3)).padStart(9)).join("");
+      const row = (a: Aggregate): string => cats.map((c) => cell(a[c]?.[key])).join("");
       if (!cats.some((c) => ours.aggregate[c]?.[key] !== undefined)) continue;
       log(`  ${name.padEnd(44)} performia ${row(ours.aggregate)}`);
       if (peer) log(`  ${"".padEnd(44)} aubio     ${row(peer.aggregate)}`);
