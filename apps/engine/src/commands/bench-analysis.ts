@@ -149,7 +149,7 @@ export function benchAnalysis(outDir: string, log: (line: string) => void): unkn
       ? runSystem(shared, aubio, corpus, join(outDir, "pred", "aubio", set), "aubio")
       : null;
     const cats = Object.keys(ours.aggregate);
-    log(`\n  ${set}: metric by category            ${cats.map((c) => c.padStart(CELL)).join("")}`);
+    log(`\n${`  ${set}: metric by category`.padEnd(57)}${cats.map((c) => c.padStart(CELL)).join("")}`);
     for (const [key, name] of METRICS) {
       const row = (a: Aggregate): string => cats.map((c) => cell(a[c]?.[key])).join("");
       if (!cats.some((c) => ours.aggregate[c]?.[key] !== undefined)) continue;
