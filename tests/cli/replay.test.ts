@@ -56,6 +56,46 @@ describe("settings changes and replay --out", () => {
     expect(readFileSync(again).equals(readFileSync(mix))).toBe(true);
   });
 
+  it.each(["64", "1024"])("performs and replays exactly with blocks of %s frames", (block) => {
+    const s = join(dir, `block${block}.performia`);
+    const r = performia([
+      "perform",
+      "--song",
+      "blues-in-a",
+      "--input",
+      input,
+      "--max-seconds",
+      "6",
+      "--block",
+      block,
+      "--session",
+      s,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const reader = SessionReader.open(s);
+    expect(reader.info().blockSize).toBe(Number(block));
+    expect(reader.decisions().length).toBeGreaterThan(20);
+    reader.close();
+    const check = performia(["replay", s, "--check"]);
+    expect(check.status, check.stdout).toBe(0);
+    expect(check.stdout).toMatch(/✓ all \d+ decisions identical/);
+  });
+
+  it("refuses a block size outside 64–1024", () => {
+    const r = performia([
+      "perform",
+      "--song",
+      "blues-in-a",
+      "--input",
+      input,
+      "--no-record",
+      "--block",
+      "32",
+    ]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--block must be a whole number from 64 to 1024/);
+  });
+
   it("refuses a change that is not a valid setting, saying which", () => {
     const r = performia([
       "perform",
