@@ -113,3 +113,20 @@ describe("beat tracker: robustness", () => {
     expect(precision(events, beats, 5)).toBeGreaterThan(0.85);
   });
 });
+
+describe("beat tracker: phase", () => {
+  it("moves off the off-beat on a syncopated pattern with dropped hits (beats on the quarter notes)", () => {
+    // Kicks on the "and" of 2 and 3, 15 % of the hits dropped: the first phase choice lands on
+    // the off-beat; the phase check must bring the beats back onto the quarter notes.
+    const beats = beatTimesOf(14, () => 115, 0.718);
+    const audio = drumTrack(beats, DRUM_PATTERNS.syncopated!, 14, SR, {
+      dropout: 0.15,
+      jitter: 0.003,
+      seed: 14,
+    });
+    const { events } = analyzeSignal(audio, SR);
+    expect(Math.abs(tempoAt(events, 13) - 115) / 115).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 7)).toBeGreaterThan(0.9);
+    expect(precision(events, beats, 7)).toBeGreaterThan(0.9);
+  });
+});

@@ -10,6 +10,9 @@
  * - Beats: a cumulative beat score (Ellis / BTrack): CS(n) = (1-α)·odf(n) + α·max_v W(v)·CS(n-v),
  *   with W a log-Gaussian around one beat period. Half a beat after each beat, the score is
  *   projected forward and the next beat is predicted; it is emitted when the stream reaches it.
+ * - Phase check: the cumulative score reinforces whatever phase it started on, so every tempo
+ *   update the beat comb at the current phase is compared with the best phase over the last
+ *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -50,6 +53,16 @@ const RESCORE_CHANGE = 0.04;
 const RESCORE_SECONDS = 2.5;
 /** Decay (in beats) of the weight of past beats when the phase is re-derived after a change. */
 const PHASE_BEATS = 3;
+/** Phase check: every tempo update, the comb of beat positions over the last few seconds at
+ * every phase is compared with the one at the current phase; a phase that collects clearly more
+ * detection function, at least PHASE_MIN_SHIFT of a period away, for PHASE_UPDATES updates in a
+ * row, replaces it (the tracker had locked to an off-beat or a wrong third of the beat). */
+const PHASE_CHECK_BEATS = 6;
+/** Required ratio for a shift of half a beat (the off-beat), and for any other shift. */
+const PHASE_RATIO = 1.25;
+const PHASE_RATIO_OTHER = 2;
+const PHASE_MIN_SHIFT = 0.2;
+const PHASE_UPDATES = 4;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -109,6 +122,8 @@ export class BeatTracker {
   private nextBeat = -1;
   private predictAt = -1;
   private readonly future: Float64Array;
+  private phaseCandidate = -1;
+  private phaseCount = 0;
 
   /**
    * @param hopRate hops per second
@@ -186,6 +201,7 @@ export class BeatTracker {
         out.tempo = bpm;
         if (jump) this.rescore(n);
       }
+      this.checkPhase(n);
     }
     if (this.period === 0) return out;
 
@@ -232,6 +248,61 @@ export class BeatTracker {
    * and re-derive the beat phase from it, so that beats re-lock at once.
    */
   private rescore(n: number): void {
+    const span = this.recomputeScore(n);
+    const best = this.combPhase(n, span);
+    if (this.nextBeat >= 0 || this.predictAt >= 0) {
+      this.lastBeat = best;
+      this.nextBeat = -1;
+      this.predictAt = Math.max(n, Math.round(best + this.period / 2));
+    }
+  }
+
+  /** Re-phase when another phase of the beat comb has clearly collected more for a while. */
+  private checkPhase(n: number): void {
+    const p = this.period;
+    if (p === 0 || this.lastBeat < 0) return;
+    const span = Math.min(n, Math.round(PHASE_CHECK_BEATS * p), this.capacity - 2);
+    if (span < 3 * p) return;
+    const periodHops = Math.round(p);
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let phi = 0; phi < periodHops; phi++) {
+      const v = this.combValue(n, phi, span);
+      if (v > bestValue) {
+        bestValue = v;
+        best = phi;
+      }
+    }
+    // Phase (hops back from n) of the beats the tracker is following.
+    const ref = this.nextBeat >= 0 ? this.nextBeat : this.lastBeat;
+    const cur = Math.round((((n - ref) % p) + p) % p) % periodHops;
+    const d = Math.abs(best - cur);
+    const dist = Math.min(d, periodHops - d);
+    const curValue = this.combValue(n, cur, span);
+    const half = Math.abs(dist / p - 0.5) < 0.1;
+    if (dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue) {
+      // Same candidate as last time (in absolute hops, modulo the period)?
+      const cd = (((n - best - this.phaseCandidate) % p) + p) % p;
+      if (this.phaseCandidate >= 0 && Math.min(cd, p - cd) <= 2) this.phaseCount++;
+      else this.phaseCount = 1;
+      this.phaseCandidate = n - best;
+      if (this.phaseCount >= PHASE_UPDATES) {
+        this.phaseCandidate = -1;
+        this.phaseCount = 0;
+        this.lastBeat = n - best;
+        this.nextBeat = -1;
+        this.predictAt = Math.max(n, Math.round(this.lastBeat + p / 2));
+        this.recomputeScore(n);
+      }
+    } else {
+      this.phaseCandidate = -1;
+      this.phaseCount = 0;
+    }
+  }
+
+  /** Recompute the cumulative score of the recent past under the current period; returns the
+   * span (hops). */
+  private recomputeScore(n: number): number {
     const span = Math.min(n, Math.round(RESCORE_SECONDS * this.hopRate), this.capacity - 1);
     const first = n - span;
     for (let h = first; h <= n; h++) {
@@ -239,12 +310,19 @@ export class BeatTracker {
       this.score[h % this.capacity] =
         h - this.weightHi < first ? v : (1 - ALPHA) * v + ALPHA * this.pastMax(h);
     }
-    const best = this.combPhase(n, span);
-    if (this.nextBeat >= 0 || this.predictAt >= 0) {
-      this.lastBeat = best;
-      this.nextBeat = -1;
-      this.predictAt = Math.max(n, Math.round(best + this.period / 2));
+    return span;
+  }
+
+  /** Detection function collected by the beat comb at phase `phi` (hops back from n). */
+  private combValue(n: number, phi: number, span: number): number {
+    const p = this.period;
+    let v = 0;
+    for (let k = 0; ; k++) {
+      const h = Math.round(n - phi - k * p);
+      if (h < n - span || h < 1) break;
+      v += Math.max(this.odfAt(h - 1), this.odfAt(h), this.odfAt(h + 1)) * Math.exp(-k / PHASE_CHECK_BEATS);
     }
+    return v;
   }
 
   /**

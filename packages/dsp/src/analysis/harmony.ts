@@ -1,7 +1,9 @@
 /**
  * Chord and key estimation from per-hop chroma.
- * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with 24 major/minor
- *   triad templates; "N" when the level is very low; a new label must win for CHORD_HOLD_SECONDS.
+ * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with the triad and
+ *   seventh templates, smoothed causally by an HMM forward pass (max-product) with a
+ *   self-transition prior; "N" when the level is very low; a new label must win for
+ *   CHORD_HOLD_SECONDS.
  * - Key: exponentially decayed accumulated chroma (time constant KEY_SECONDS), Pearson
  *   correlation with the 24 rotations of the Krumhansl-Kessler profiles.
  */
@@ -19,8 +21,12 @@ const MAJOR_PROFILE = [0.748, 0.06, 0.488, 0.082, 0.67, 0.46, 0.096, 0.715, 0.10
 const MINOR_PROFILE = [0.712, 0.084, 0.474, 0.618, 0.049, 0.46, 0.105, 0.747, 0.404, 0.067, 0.133, 0.33];
 /** Correlation bonus of the key whose tonic triad is the first stable chord heard. */
 const FIRST_CHORD_KEY_BONUS = 0.15;
-/** A new chord must beat the current one's score by this much (hysteresis against flicker). */
-const CHORD_SWITCH_MARGIN = 0.06;
+/**
+ * Causal chord smoothing (HMM forward pass, max-product): the log-likelihood of each chord per hop
+ * is CHORD_SHARPNESS * its template score, and changing chord costs CHORD_SWITCH_COST (log-odds
+ * of the self-transition prior against any one switch).
+ */
+const CHORD_HMM = { sharpness: 20, switchCost: 2 } as const;
 
 /**
  * Chord qualities: interval sets (semitones above the root) and a prior factor on the score, so
@@ -148,6 +154,8 @@ export class HarmonyTracker {
   private keyCandidateSince = 0;
   private readonly keyHold: number;
   private readonly normalized = new Float64Array(12);
+  /** Forward log-probabilities of the chord classes (max-product). */
+  private readonly alpha = new Float64Array(CHORD_CLASSES);
   /** Key suggested by the first stable chord (its tonic triad), or -1. */
   private firstChordKey = -1;
 
@@ -158,6 +166,32 @@ export class HarmonyTracker {
     this.hold = Math.max(1, Math.round(CHORD_HOLD_SECONDS * hopRate));
     this.keyDecay = Math.exp(-1 / (KEY_SECONDS * hopRate));
     this.keyHold = Math.max(1, Math.round(KEY_HOLD_SECONDS * hopRate));
+  }
+
+  /** One forward step of the chord HMM on the averaged chroma; returns the best chord index. */
+  private forward(): number {
+    const a = this.alpha;
+    const sum = this.sum;
+    let norm = 0;
+    for (let i = 0; i < 12; i++) norm += sum[i]! * sum[i]!;
+    if (!(norm > 0)) return -1;
+    let prevBest = -Infinity;
+    for (let i = 0; i < CHORD_CLASSES; i++) if (a[i]! > prevBest) prevBest = a[i]!;
+    const switched = prevBest - CHORD_HMM.switchCost;
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let i = 0; i < CHORD_CLASSES; i++) {
+      const stay = a[i]!;
+      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * chordScore(sum, norm, i);
+      a[i] = v;
+      if (v > bestValue) {
+        bestValue = v;
+        best = i;
+      }
+    }
+    // Keep the values bounded.
+    for (let i = 0; i < CHORD_CLASSES; i++) a[i] = a[i]! - bestValue;
+    return best;
   }
 
   /** The current key label, or null before any estimate. */
@@ -196,17 +230,8 @@ export class HarmonyTracker {
     let index = -1;
     let confidence = 0;
     if (meanLevel >= CHORD_LEVEL_FLOOR) {
-      const m = matchChord(this.sum);
-      index = m.index;
-      confidence = Math.max(0, Math.min(1, m.score));
-      // Hysteresis: keep the current chord unless the new one is clearly better.
-      if (
-        this.chord >= 0 &&
-        index !== this.chord &&
-        m.score < scoreOf(this.sum, this.chord) + CHORD_SWITCH_MARGIN
-      ) {
-        index = this.chord;
-      }
+      index = this.forward();
+      confidence = Math.max(0, Math.min(1, scoreOf(this.sum, index)));
     }
     if (index !== this.candidate) {
       this.candidate = index;

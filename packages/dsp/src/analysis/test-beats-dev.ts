@@ -237,6 +237,7 @@ for (const c of cases) {
   cpu += r.cpuMs;
   secs += m.audio.length / SR;
   rows.push([c.name, score(m.beats, m.bpmAt, m.steps, r)]);
+  if (process.env.BEATDEBUG) debugPrint(m.beats, m.bpmAt, r);
 }
 // Corpus files.
 for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"]) {
@@ -260,7 +261,21 @@ for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"])
     };
     const steps = (gt.tempoChanges ?? []).filter((x) => x.type === "step").map((x) => x.t);
     rows.push(["*" + name.slice(0, 22), score(gt.beats, bpmAt, steps, r)]);
+    if (process.env.BEATDEBUG) debugPrint(gt.beats, bpmAt, r);
   }
+}
+function debugPrint(ref: number[], bpmAt: (t: number) => number, r: Result): void {
+  console.log(
+    "  tempo:",
+    r.tempo.map((e) => `${e.t.toFixed(1)}:${e.bpm.toFixed(0)}(${bpmAt(e.t).toFixed(0)})`).join(" "),
+  );
+  const offs = r.beats.map((b) => {
+    let best = Infinity;
+    for (const t of ref) if (Math.abs(b.t - t) < Math.abs(best)) best = b.t - t;
+    const p = 60 / bpmAt(b.t);
+    return `${b.t.toFixed(1)}:${(best / p).toFixed(2)}`;
+  });
+  console.log("  beats(off/period):", offs.join(" "));
 }
 function readWav(path: string): Float32Array {
   const buf = readFileSync(path);

@@ -406,3 +406,110 @@ export function sawChords(
   }
   return mix(...parts);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Onset and chord test material: articulated melodies, strummed chords, onset F-measure.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A monophonic saw/voice-like line with vibrato where notes are joined legato (the pitch changes,
+ * the level does not) or re-articulated (a short dip in level, the same or another pitch).
+ * Returns the signal and the times of the true onsets (first note and re-articulations only).
+ */
+export function articulatedMelody(
+  notes: readonly { midi: number; duration: number; rearticulate: boolean }[],
+  sampleRate: number,
+  opts: { start?: number; vibratoHz?: number; vibratoCents?: number; amplitude?: number } = {},
+): { signal: Float32Array; onsets: number[] } {
+  const start = opts.start ?? 0.3;
+  const total = start + notes.reduce((a, n) => a + n.duration, 0) + 0.3;
+  const n = Math.round(total * sampleRate);
+  const buf = new Float32Array(n);
+  const harmonics = [1, 0.6, 0.45, 0.3, 0.22, 0.15, 0.1, 0.07];
+  const amp = opts.amplitude ?? 0.3;
+  const onsets: number[] = [];
+  // Envelope and f0 per sample.
+  const f0 = new Float64Array(n);
+  const env = new Float64Array(n);
+  let t = start;
+  notes.forEach((note, i) => {
+    const a = Math.round(t * sampleRate);
+    const b = Math.round((t + note.duration) * sampleRate);
+    if (i === 0 || note.rearticulate) onsets.push(t);
+    for (let k = a; k < b && k < n; k++) {
+      f0[k] = midiHz(note.midi);
+      let e = 1;
+      const fromStart = (k - a) / sampleRate;
+      if (i === 0) e = Math.min(1, fromStart / 0.03);
+      else if (note.rearticulate) e = Math.min(1, 0.08 + fromStart / 0.025);
+      const next = notes[i + 1];
+      const toEnd = (b - k) / sampleRate;
+      if (next === undefined) e *= Math.min(1, toEnd / 0.05);
+      else if (next.rearticulate) e *= Math.min(1, 0.08 + toEnd / 0.04);
+      env[k] = e;
+    }
+    t += note.duration;
+  });
+  let phase = 0;
+  for (let k = 0; k < n; k++) {
+    if (f0[k] === 0) continue;
+    const cents =
+      (opts.vibratoCents ?? 30) * Math.sin((2 * Math.PI * (opts.vibratoHz ?? 6) * k) / sampleRate);
+    const f = f0[k]! * 2 ** (cents / 1200);
+    phase += (2 * Math.PI * f) / sampleRate;
+    let v = 0;
+    for (let h = 0; h < harmonics.length; h++)
+      if (f * (h + 1) < sampleRate / 2) v += harmonics[h]! * Math.sin((h + 1) * phase);
+    buf[k] = (amp * env[k]! * v) / 3;
+  }
+  return { signal: buf, onsets };
+}
+
+/**
+ * Strummed chords: each chord {t, midis, duration} strummed down on every beat of `beat`
+ * seconds (strings `spread` seconds apart), plucked-string timbre. Returns the signal.
+ */
+export function strummedChords(
+  chords: readonly { t: number; midis: readonly number[]; duration: number }[],
+  beat: number,
+  duration: number,
+  sampleRate: number,
+  spread = 0.012,
+): Float32Array {
+  const notes: PluckedNote[] = [];
+  for (const c of chords) {
+    for (let s = c.t; s < c.t + c.duration - 0.05; s += beat) {
+      c.midis.forEach((m, i) =>
+        notes.push({
+          t: s + i * spread,
+          hz: midiHz(m),
+          duration: Math.min(beat * 1.5, c.t + c.duration - s),
+        }),
+      );
+    }
+  }
+  return pluckedNotes(notes, duration, sampleRate);
+}
+
+/** Onset F-measure (one-to-one matching within `window` seconds, closest pairs first). */
+export function onsetFMeasure(reference: readonly number[], found: readonly number[], window = 0.05): number {
+  const pairs: [number, number, number][] = [];
+  reference.forEach((r, i) =>
+    found.forEach((f, j) => {
+      if (Math.abs(r - f) <= window) pairs.push([Math.abs(r - f), i, j]);
+    }),
+  );
+  pairs.sort((a, b) => a[0] - b[0]);
+  const usedR = new Set<number>();
+  const usedF = new Set<number>();
+  for (const [, i, j] of pairs) {
+    if (usedR.has(i) || usedF.has(j)) continue;
+    usedR.add(i);
+    usedF.add(j);
+  }
+  const matched = usedR.size;
+  if (matched === 0) return 0;
+  const p = matched / found.length;
+  const r = matched / reference.length;
+  return (2 * p * r) / (p + r);
+}
