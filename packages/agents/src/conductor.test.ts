@@ -340,3 +340,22 @@ describe("Conductor counting beats through a tempo change", () => {
     for (let k = 1; k < 38; k++) expect(Math.abs(r.bandBeat.get(k)! - k * p), `beat ${k}`).toBeLessThan(MS10);
   });
 });
+
+describe("Conductor and a tracker on the wrong metrical level", () => {
+  it("does not count beats at a 4:3 level the performer never played", () => {
+    // The performer stays at 100 BPM; for a while the tracker reports beats every 1.5 beats,
+    // at "67 BPM" (which maps to 134 at the band's level, 4:3 of the truth).
+    const sr = SR;
+    const p = (60 * sr) / 100;
+    const events: BeatEvent[] = [];
+    for (let k = 0; k <= 20; k++)
+      events.push({ kind: "beat", frame: frames(k * p), reportedAt: frames(k * p + 512), bpm: 100 });
+    for (let k = 21.5; k < 32; k += 1.5)
+      events.push({ kind: "beat", frame: frames(k * p), reportedAt: frames(k * p + 512), bpm: 67 });
+    for (let k = 33; k < 50; k++)
+      events.push({ kind: "beat", frame: frames(k * p), reportedAt: frames(k * p + 512), bpm: 100 });
+    const c = new Conductor({ song, sampleRate: sr, settings: settings({ tempo: 100 }) });
+    const r = run(c, events, 50 * p);
+    for (let k = 1; k < 48; k++) expect(Math.abs(r.bandBeat.get(k)! - k * p), `beat ${k}`).toBeLessThan(MS10);
+  });
+});

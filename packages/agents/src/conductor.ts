@@ -57,6 +57,12 @@ export const AGREE = 0.03;
 export const STEADY_INTERVALS = 2;
 /** How far (fraction of a period) an interval may be from a whole number of periods and be steady. */
 export const STEADY_TOLERANCE = 0.08;
+/**
+ * The tracker's tempo is trusted for steadiness and counting only within this fraction of the
+ * band's: a change of up to ±20 % is a performer's; a tracker on the wrong metrical level (4:3 is
+ * 25 % off, 3:2 is 33 %) would make the band count beats that were never played.
+ */
+export const TRUST_TEMPO_RATIO = 0.22;
 /** After a tempo change, beats are counted from an accepted beat at least this long ago. */
 export const RECOUNT_SECONDS = 2.5;
 /** Accepted beats remembered for counting. */
@@ -144,7 +150,7 @@ export class Conductor {
     }
     let n = Math.round(p);
     const last = this.accepted[this.accepted.length - 1] ?? null;
-    const changed = Math.abs(trackerPeriod / this.period - 1) > JUMP;
+    const changed = this.trusted(trackerPeriod) && Math.abs(trackerPeriod / this.period - 1) > JUMP;
     if (last !== null && last.frame === previousRaw) {
       // An unbroken chain of steady beats: count this interval in the period it fits (the band
       // may still be catching up after a change, so its nearest beat can be the wrong one).
@@ -174,8 +180,9 @@ export class Conductor {
 
     // Tempo: the inter-beat interval when there is one, else the tracker's bpm at our level.
     let measured: number | null = null;
-    if (this.lastBeatFrame === null || n - this.lastBeatIndex > 4) measured = this.levelPeriod(ev.bpm);
-    else if (n > this.lastBeatIndex) measured = (ev.frame - this.lastBeatFrame) / (n - this.lastBeatIndex);
+    if (this.lastBeatFrame === null || n - this.lastBeatIndex > 4) {
+      measured = this.trusted(trackerPeriod) ? trackerPeriod : null;
+    } else if (n > this.lastBeatIndex) measured = (ev.frame - this.lastBeatFrame) / (n - this.lastBeatIndex);
     if (this.lastBeatFrame === null || n > this.lastBeatIndex) {
       this.lastBeatFrame = ev.frame;
       this.lastBeatIndex = n;
@@ -229,16 +236,23 @@ export class Conductor {
   private steady(trackerPeriod: number): boolean {
     const r = this.raw;
     if (r.length < STEADY_INTERVALS + 1) return false;
+    const trusted = this.trusted(trackerPeriod);
     for (let i = 1; i < r.length; i++) {
       const d = r[i]! - r[i - 1]!;
-      if (!Conductor.whole(d, trackerPeriod) && !Conductor.whole(d, this.period)) return false;
+      if (!(trusted && Conductor.whole(d, trackerPeriod)) && !Conductor.whole(d, this.period)) return false;
     }
     return true;
   }
 
+  /** Whether the tracker's period is near enough the band's to be believed. */
+  private trusted(trackerPeriod: number): boolean {
+    return Math.abs(trackerPeriod / this.period - 1) <= TRUST_TEMPO_RATIO;
+  }
+
   /** Beats in an interval: counted in the tracker's period when it fits, else in the band's. */
   private count(interval: number, trackerPeriod: number): number {
-    const period = Conductor.whole(interval, trackerPeriod) ? trackerPeriod : this.period;
+    const period =
+      this.trusted(trackerPeriod) && Conductor.whole(interval, trackerPeriod) ? trackerPeriod : this.period;
     return Math.max(1, Math.round(interval / period));
   }
 
