@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { analyzeSignal } from "./analyze.js";
+import { analysisConfig } from "./config.js";
 
 function readWav(path: string): { samples: Float32Array; sampleRate: number } {
   const buf = readFileSync(path);
@@ -67,7 +68,11 @@ for (const dir of dirs) {
     let key: string | null = null;
     const report = {
       sampleRate,
-      pitch: frames.map((f) => ({ t: s(f.frame), hz: f.hz, confidence: f.confidence })),
+      pitch: frames.map((f) => ({
+        t: Math.max(0, s(f.frame - analysisConfig(sampleRate).pitchLatency)),
+        hz: f.hz,
+        confidence: f.confidence,
+      })),
       onsets: [] as number[],
       beats: [] as { t: number; reportedAt: number }[],
       tempo: [] as { t: number; bpm: number }[],
