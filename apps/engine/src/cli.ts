@@ -316,7 +316,7 @@ program
     if (o.only !== "analysis")
       await bench({ seconds: o.seconds, longSeconds: o.longSeconds, outDir: o.out }, out);
     if (o.only !== "engine") {
-      const results = benchAnalysis(resolve(o.out), out);
+      const results = benchAnalysis(resolve(o.out), out, { longSeconds: o.longSeconds });
       if (results) {
         const path = join(resolve(o.out), "analysis.json");
         writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
