@@ -35,6 +35,32 @@ describe("compileSong", () => {
     expect(song.bars[6]!.intensity).toBe(4);
   });
 
+  it("plays first and second endings on the passes of a repeated section", () => {
+    const c = compileSong(
+      loadSong({
+        title: "Endings",
+        key: "F",
+        tempo: 120,
+        sections: [{ id: "A", kind: "head", bars: ["F", "Gm7 C7"], endings: [["F", "C7"], ["F"]] }],
+        form: [{ section: "A", repeat: 3 }],
+      }),
+    );
+    expect(c.bars.map((b) => b.chords.map((ch) => ch.symbol).join(" "))).toEqual([
+      "F",
+      "Gm7 C7",
+      "F",
+      "C7",
+      "F",
+      "Gm7 C7",
+      "F",
+      "F",
+      "Gm7 C7",
+      "F",
+    ]);
+    expect(c.bars.map((b) => b.ending)).toEqual([null, null, 1, 1, null, null, 2, null, null, 2]);
+    expect(c.bars.filter((b) => b.isSectionEnd).map((b) => b.index)).toEqual([3, 6, 9]);
+  });
+
   it("places chords at absolute beats with pitch classes from tonal", () => {
     const g7 = song.bars[2]!.chords[1]!;
     expect(g7).toMatchObject({ symbol: "G7", start: 10, end: 12, root: 7, bass: 7, tones: [7, 11, 2, 5] });

@@ -34,8 +34,10 @@ export interface CompiledBar {
   formIndex: number;
   /** Which pass of the form entry (0-based). */
   repeat: number;
-  /** 0-based bar within the section. */
+  /** 0-based bar within this pass through the section (its ending's bars follow the section's). */
   barInSection: number;
+  /** The ending (volta) this bar belongs to, 1-based, or null for the section's own bars. */
+  ending: number | null;
   intensity: number;
   chords: ChordInfo[];
   /** First / last bar of a pass through a section (every repeat is a pass). */
@@ -96,7 +98,12 @@ export function compileSong(song: SongMap): CompiledSong {
     if (!section) throw new PerformiaError(`form names unknown section "${entry.section}"`, "song-invalid");
     for (let repeat = 0; repeat < entry.repeat; repeat++) {
       let previous: ChordSpan[] | undefined;
-      section.bars.forEach((written, barInSection) => {
+      // This pass's bars: the section's, then its ending for this pass (the last for later passes).
+      const ending = section.endings
+        ? (section.endings[Math.min(repeat, section.endings.length - 1)] ?? [])
+        : [];
+      const passBars = [...section.bars, ...ending];
+      passBars.forEach((written, barInSection) => {
         const spans = barSpans(written, beatsPerBar, previous);
         previous = spans;
         const index = bars.length;
@@ -125,7 +132,11 @@ export function compileSong(song: SongMap): CompiledSong {
           intensity: section.intensity,
           chords,
           isSectionStart: barInSection === 0,
-          isSectionEnd: barInSection === section.bars.length - 1,
+          isSectionEnd: barInSection === passBars.length - 1,
+          ending:
+            barInSection >= section.bars.length
+              ? Math.min(repeat, (section.endings?.length ?? 1) - 1) + 1
+              : null,
           isLast: false,
         });
       });

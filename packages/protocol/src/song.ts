@@ -71,6 +71,11 @@ export const Section = z.object({
   kind: SectionKind,
   bars: z.array(BarInput).min(1),
   intensity: Intensity.default(3),
+  /**
+   * First, second, ... endings (voltas): on pass n through the section (its form entry's
+   * repeats), ending n is played after `bars`; passes beyond the last ending play the last one.
+   */
+  endings: z.array(z.array(BarInput).min(1)).min(1).optional(),
 });
 export type Section = z.infer<typeof Section>;
 
@@ -89,6 +94,8 @@ export const SongMap = z
     /** The chart tempo in beats per minute (beats of the time signature). */
     tempo: z.number().min(20).max(400),
     timeSignature: TimeSignature.default({ beats: 4, unit: 4 }),
+    /** The style the chart suggests ("jazz", "bossa", ...); the performer's choice wins. */
+    style: z.string().min(1).optional(),
     sections: z.array(Section).min(1),
     form: z.array(FormEntry).min(1),
   })
@@ -111,18 +118,24 @@ export const SongMap = z
             message: `"%" repeats the previous bar, but this is the first bar of section "${s.id}"`,
           });
         }
-        if (Array.isArray(bar)) {
-          const total = bar.reduce((a, c) => a + c.beats, 0);
-          if (Math.abs(total - song.timeSignature.beats) > 1e-9) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["sections", i, "bars", j],
-              message: `chord beats add up to ${total}, but a bar of ${song.timeSignature.beats}/${song.timeSignature.unit} has ${song.timeSignature.beats}`,
-            });
-          }
-        }
+        checkBar(bar, ["sections", i, "bars", j]);
       });
+      s.endings?.forEach((ending, e) =>
+        ending.forEach((bar, j) => checkBar(bar, ["sections", i, "endings", e, j])),
+      );
     });
+    function checkBar(bar: BarInput, path: (string | number)[]): void {
+      if (Array.isArray(bar)) {
+        const total = bar.reduce((a, c) => a + c.beats, 0);
+        if (Math.abs(total - song.timeSignature.beats) > 1e-9) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: `chord beats add up to ${total}, but a bar of ${song.timeSignature.beats}/${song.timeSignature.unit} has ${song.timeSignature.beats}`,
+          });
+        }
+      }
+    }
     song.form.forEach((f, i) => {
       if (!ids.has(f.section)) {
         ctx.addIssue({
