@@ -27,6 +27,7 @@ import {
   sessionShow,
   sessionsList,
 } from "./commands/sessions.js";
+import { songCheck, songImport, songTranspose, type ChartFormat } from "./commands/song.js";
 import { start } from "./commands/start.js";
 import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js";
 import { ENGINE_VERSION, sessionsDir } from "./paths.js";
@@ -274,6 +275,44 @@ sessions
   .action((f: string, o: { sessions?: string }) =>
     out(`imported as ${sessionImport(sessionsDir(o.sessions), f)}`),
   );
+
+const song = program
+  .command("song")
+  .description("chord charts: import from iReal Pro, ChordPro or MusicXML; transpose; check");
+song
+  .command("import")
+  .description("a chart as a Song Map (JSON on stdout, or files with --out)")
+  .argument(
+    "<source>",
+    "an irealb:// link or a file holding one, a ChordPro file (.cho, .chordpro, .crd, .pro) or a MusicXML file (.musicxml, .xml)",
+  )
+  .addOption(
+    new Option("--format <format>", "read as this format").choices(["ireal", "chordpro", "musicxml"]),
+  )
+  .option("--transpose <semitones>", "transpose while importing", intArg("--transpose", -11, 11))
+  .option("--out <path>", "a .json file, or a folder (one file per song of a playlist)")
+  .action((source: string, o: { format?: ChartFormat; transpose?: number; out?: string }) => {
+    const r = songImport(source, o);
+    for (const w of r.warnings) err(`warning: ${w}`);
+    if (r.written.length > 0) for (const p of r.written) out(`wrote ${p}`);
+    else process.stdout.write(r.json[0]!);
+  });
+song
+  .command("transpose")
+  .description("a song file transposed (JSON on stdout, or --out)")
+  .argument("<song>", "a song file or an example song's name")
+  .argument("<semitones>", "up (positive) or down (negative)", intArg("semitones", -11, 11))
+  .option("--out <file>", "where to write the transposed song")
+  .action((s: string, semitones: number, o: { out?: string }) => {
+    const json = songTranspose(s, semitones, o.out);
+    if (o.out) out(`wrote ${o.out}`);
+    else process.stdout.write(json);
+  });
+song
+  .command("check")
+  .description("validate a song file and summarise what the band will play")
+  .argument("<song>", "a song file or an example song's name")
+  .action((s: string) => out(songCheck(s)));
 
 const golden = program.command("golden").description("the golden sessions the tests replay");
 golden
