@@ -6,10 +6,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { SettingsPatch } from "@performia/protocol";
+import type { FollowMode, SettingsPatch } from "@performia/protocol";
 import {
   describeIssues,
-  FollowMode,
+  FOLLOW_MODES,
   PerformiaError,
   SettingsPatch as SettingsPatchSchema,
 } from "@performia/protocol";
@@ -132,12 +132,16 @@ program
   .requiredOption("--input <file.wav>", "the performance (a WAV file; 'mic' needs the live engine)")
   .option("--output <file.wav>", "where to write the mix (performer and band)")
   .option("--band-only", "write the band alone, without the performer")
-  .option("--style <style>", "style of the band", "rock")
+  .option("--style <style>", "style of the band (default: the song's, else rock)")
   .addOption(
-    new Option("--follow <mode>", "follow the performer's tempo, or keep a fixed click")
-      .choices(FollowMode.options)
-      .default("follow"),
+    new Option(
+      "--follow <mode>",
+      "click: a fixed tempo; adaptive: follow a steady performer smoothly; free: follow every beat at once",
+    )
+      .choices([...FOLLOW_MODES, "follow"])
+      .default("adaptive"),
   )
+  .option("--count-in <bars>", "bars the band counts in before bar 1", intArg("--count-in", 0, 4), 0)
   .option("--tempo <bpm>", "start tempo (default: the song's)", numberArg("--tempo", 20, 400))
   .option("--seed <n>", "random seed of the session (humanization)", intArg("--seed", 0, 0xffffffff))
   .option("--block <frames>", "block size in frames", intArg("--block", 64, 1024), 128)
@@ -164,8 +168,9 @@ program
       input: string;
       output?: string;
       bandOnly?: boolean;
-      style: string;
-      follow: FollowMode;
+      style?: string;
+      follow: FollowMode | "follow";
+      countIn: number;
       tempo?: number;
       seed?: number;
       block: number;
@@ -190,7 +195,8 @@ program
         output: o.output ?? null,
         bandOnly: o.bandOnly,
         style: o.style,
-        followMode: o.follow,
+        followMode: o.follow === "follow" ? "adaptive" : o.follow,
+        countInBars: o.countIn,
         tempo: o.tempo ?? null,
         seed: o.seed,
         blockSize: o.block,

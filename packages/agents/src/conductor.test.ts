@@ -359,3 +359,80 @@ describe("Conductor and a tracker on the wrong metrical level", () => {
     for (let k = 1; k < 48; k++) expect(Math.abs(r.bandBeat.get(k)! - k * p), `beat ${k}`).toBeLessThan(MS10);
   });
 });
+
+describe("Conductor count-in, form commands and free mode", () => {
+  it("counts in the bars before bar 1, which falls at startFrame", () => {
+    const start = 2 * SR;
+    const c = new Conductor({
+      song,
+      sampleRate: SR,
+      settings: settings({ countInBars: 1, startFrame: start }),
+    });
+    const r = run(c, [], start + SR);
+    expect(r.windows[0]!.from).toBe(-4);
+    expect(c.tempoMap.frameAtBeat(beats(0))).toBe(start);
+    // The count-in starts a bar (4 beats at 96 BPM = 2.5 s) before bar 1.
+    expect(c.tempoMap.frameAtBeat(beats(-4))).toBe(start - 2.5 * SR);
+    expect(c.update(frames(start - SR), "start").bar).toBeLessThanOrEqual(0);
+    expect(c.update(frames(start), "start").bar).toBe(1);
+  });
+
+  it("hands out the repeated section's beats and reports the chart bar and the performance bar", () => {
+    const c = new Conductor({ song, sampleRate: SR, settings: settings({ followMode: "click" }) });
+    const fpb = (60 * SR) / 96;
+    run(c, [], 5 * fpb); // the band has handed out beats up to about 6 (lookahead 1)
+    // Tempo Study: A ×2 (4 bars each), B ×2. In A's first pass; the repeat comes after bar 4.
+    expect(c.command({ action: "repeat" })).toEqual({ at: 16 });
+    expect(c.totalBeats).toBe(song.totalBeats + 16);
+    const u = c.update(frames(Math.round(17 * fpb)), "beat");
+    expect(u.section).toBe("A");
+    expect(u.bar).toBe(1);
+    expect(u.performanceBar).toBe(5);
+  });
+
+  it("in free mode takes a 20 % change at once and is in step on the next beats", () => {
+    const p100 = (60 * SR) / 100;
+    const p120 = (60 * SR) / 120;
+    const at = (k: number) => (k <= 8 ? k * p100 : 8 * p100 + (k - 8) * p120);
+    const make = (followMode: "free" | "adaptive") =>
+      run(
+        new Conductor({ song, sampleRate: SR, settings: settings({ tempo: 100, followMode }) }),
+        performer(at, range(0, 30), (k) => (k <= 8 ? 100 : 120)),
+        at(30),
+      );
+    const free = make("free");
+    const adaptive = make("adaptive");
+    const stepError = (r: Run, k: number) => Math.abs(r.bandBeat.get(k)! - at(k));
+    // Free is back within 10 ms by beat 12; adaptive takes longer but is there by beat 13.
+    for (let k = 12; k < 28; k++) expect(stepError(free, k)).toBeLessThan(MS10);
+    for (let k = 13; k < 28; k++) expect(stepError(adaptive, k)).toBeLessThan(MS10);
+    const sumFree = [9, 10, 11].reduce((a, k) => a + stepError(free, k), 0);
+    const sumAdaptive = [9, 10, 11].reduce((a, k) => a + stepError(adaptive, k), 0);
+    expect(sumFree).toBeLessThan(sumAdaptive);
+  });
+
+  it("in free mode follows an unsteady (rubato) performer that adaptive mode would ignore", () => {
+    const fpb = (60 * SR) / 96;
+    // Beats that drift: each interval 6 % longer than the last for a while (a ritardando).
+    const times: number[] = [0];
+    for (let k = 1; k < 14; k++) times.push(times[k - 1]! + fpb * (k < 6 ? 1 : 1.06 ** (k - 5)));
+    const events = performer(
+      (k) => times[k]!,
+      range(0, 14),
+      () => 96,
+    );
+    const free = run(
+      new Conductor({ song, sampleRate: SR, settings: settings({ followMode: "free" }) }),
+      events,
+      times[13]!,
+    );
+    const adaptive = run(
+      new Conductor({ song, sampleRate: SR, settings: settings({ followMode: "adaptive" }) }),
+      events,
+      times[13]!,
+    );
+    const last = (r: Run) => r.conductor.bpm;
+    expect(last(free)).toBeLessThan(80);
+    expect(last(free)).toBeLessThan(last(adaptive));
+  });
+});

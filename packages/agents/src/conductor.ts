@@ -3,7 +3,18 @@
  * performer's detected beats, and hands out the windows of beats the agents are asked for.
  * Stateful and deterministic; every method runs on the pipeline thread.
  *
- * Following (follow mode), on each detected beat:
+ * Modes: `click` keeps the set tempo; `adaptive` follows a steady performer as below; `free`
+ * follows every beat (no steadiness needed), takes each new interval as the tempo at once and
+ * closes the phase within a beat (rubato).
+ *
+ * Count-in: bar 1 falls at `startFrame`; with `countInBars`, windows start that many bars
+ * before it (the count-in plays there; agents are asked from beat 0).
+ *
+ * The form: a `FormPlan` maps performance beats to the chart's beats, so the performer can
+ * repeat a section or jump to another (`command`); windows are cut into the chart's beats for
+ * the agents (`songWindows`).
+ *
+ * Following (adaptive mode), on each detected beat:
  * 0. Only a steady performer is followed: the last `STEADY_INTERVALS` intervals between the
  *    tracker's beats must each be a whole number of its beat periods, within `STEADY_TOLERANCE`.
  *    Unsteady beats (a legato singer, a tracker still searching) leave the band as it is: it
@@ -28,12 +39,19 @@
  *    difference over `CATCH_UP_BEATS` beats (the extra rate capped at ±`MAX_NUDGE`), then runs at
  *    the performer's tempo. The past is never rewritten (`TempoMap.withRateFrom`).
  */
-import type { Beats, BeatEvent, ConductorUpdate, SampleFrame, Settings } from "@performia/protocol";
+import type {
+  Beats,
+  BeatEvent,
+  ConductorUpdate,
+  FormCommand,
+  SampleFrame,
+  Settings,
+} from "@performia/protocol";
 import { beats, beatsToBarBeat, bpmFromFramesPerBeat, framesPerBeat, TempoMap } from "@performia/protocol";
 import type { Bpm } from "@performia/protocol";
 import type { BeatWindow } from "./agent.js";
+import { FormPlan, type SongWindow } from "./form.js";
 import type { CompiledSong } from "./song.js";
-import { barAt } from "./song.js";
 
 /** A detected beat further than this (in beats) from the band's grid is an outlier. */
 export const OUTLIER_BEATS = 0.3;
@@ -79,8 +97,10 @@ export interface ConductorOptions {
 export interface Position {
   beat: Beats;
   section: string;
-  /** 1-based bar of the song (0 or less during the count-in). */
+  /** 1-based bar of the chart being played (0 or less during the count-in). */
   bar: number;
+  /** 1-based bar of the performance (counts repeated and jumped-to bars again). */
+  performanceBar: number;
   /** 1-based beat in the bar. */
   beatInBar: number;
   /** The conductor's tempo (the performer's, in follow mode), without the phase nudge. */
@@ -100,8 +120,10 @@ export class Conductor {
   private map: TempoMap;
   /** The performer's (or the click's) period, in frames per beat. */
   private period: number;
-  /** The beat up to which windows have been handed out. */
-  private horizon: number = 0;
+  /** The form as performed (repeats and jumps on command). */
+  private readonly plan: FormPlan;
+  /** The beat up to which windows have been handed out (negative: the count-in). */
+  private horizon: number;
   private lastBeatFrame: number | null = null;
   private lastBeatIndex = 0;
   /** Recent period measurements (at most 3), for the median. */
@@ -119,7 +141,33 @@ export class Conductor {
     this.settings = opts.settings;
     const tempo = (opts.settings.tempo ?? opts.song.song.tempo) as Bpm;
     this.period = framesPerBeat(tempo, opts.sampleRate);
+    // (0 - 0 would be -0, which JSON and Object.is tell apart from 0.)
+    const countIn = opts.settings.countInBars > 0 ? -opts.settings.countInBars * opts.song.beatsPerBar : 0;
+    this.horizon = countIn;
+    this.plan = new FormPlan(opts.song);
     this.map = TempoMap.constant(tempo, opts.sampleRate, opts.settings.startFrame as SampleFrame, beats(0));
+  }
+
+  /** The performance's length in beats (it changes when a section is repeated or jumped to). */
+  get totalBeats(): number {
+    return this.plan.totalBeats;
+  }
+
+  /**
+   * A window of performance beats as windows of the chart's beats, for the agents; their notes
+   * move by each piece's offset back into performance beats.
+   */
+  songWindows(window: BeatWindow): SongWindow[] {
+    return this.plan.songWindows(window);
+  }
+
+  /**
+   * A command about the form (repeat the section, jump to one, go to the ending), from the
+   * first beat not yet handed out to the agents. Returns the beat where it takes effect, or why
+   * it cannot be done (the form is then unchanged).
+   */
+  command(cmd: FormCommand): { at: Beats } | { error: string } {
+    return this.plan.command(cmd, this.horizon);
   }
 
   /** The map from beats to frames (and back): the only conversion. */
@@ -138,13 +186,15 @@ export class Conductor {
    * @example c.onBeat({ kind: "beat", frame: frames(28900), reportedAt: frames(30000), bpm: 101 }, frames(30000))
    */
   onBeat(ev: BeatEvent, now: SampleFrame): ConductorUpdate | null {
-    if (this.settings.followMode !== "follow") return null;
+    if (this.settings.followMode === "click") return null;
+    const free = this.settings.followMode === "free";
     const trackerPeriod = this.levelPeriod(ev.bpm);
     const previousRaw = this.raw[this.raw.length - 1] ?? null;
     this.raw.push(ev.frame);
     if (this.raw.length > STEADY_INTERVALS + 1) this.raw.shift();
     const p = this.map.beatAtFrame(ev.frame);
-    if (!this.steady(trackerPeriod)) {
+    // Free mode follows every beat; adaptive mode only a steady performer.
+    if (!free && !this.steady(trackerPeriod)) {
       this.lastPhaseError = Math.round(p) - p;
       return null;
     }
@@ -197,8 +247,9 @@ export class Conductor {
       // The median, unless the tracker's bpm confirms the newest interval (a real change: take it now).
       const tracker = this.levelPeriod(ev.bpm);
       const confirmed = Math.abs(tracker - measured) < AGREE * this.period;
-      const m = confirmed ? (tracker + measured) / 2 : median(this.periods);
-      const next = Math.abs(m / this.period - 1) > JUMP ? m : this.period + SMOOTH * (m - this.period);
+      const m = free ? measured : confirmed ? (tracker + measured) / 2 : median(this.periods);
+      const next =
+        free || Math.abs(m / this.period - 1) > JUMP ? m : this.period + SMOOTH * (m - this.period);
       // Within the tempi a session may be set to (20..400 BPM).
       const fastest = framesPerBeat(400 as Bpm, this.sampleRate);
       const slowest = framesPerBeat(20 as Bpm, this.sampleRate);
@@ -209,8 +260,8 @@ export class Conductor {
     const performerNow = n + (now - ev.frame) / this.period;
     const bandNow = this.map.beatAtFrame(now);
     const gap = performerNow - bandNow;
-    const cap = Math.abs(gap) > 0.5 ? MAX_NUDGE_FAR : MAX_NUDGE;
-    const nudge = Math.max(-cap, Math.min(cap, gap / CATCH_UP_BEATS));
+    const cap = free || Math.abs(gap) > 0.5 ? MAX_NUDGE_FAR : MAX_NUDGE;
+    const nudge = Math.max(-cap, Math.min(cap, gap / (free ? 1 : CATCH_UP_BEATS)));
     const rate = (1 + nudge) / this.period;
     let map = this.map.withRateFrom(now, rate);
     if (nudge !== 0) {
@@ -297,7 +348,7 @@ export class Conductor {
   nextWindow(blockStart: SampleFrame, blockSize: number): BeatWindow | null {
     const ahead =
       this.map.beatAtFrame((blockStart + blockSize) as SampleFrame) + this.settings.lookaheadBeats;
-    const to = Math.min(this.song.totalBeats, Math.max(0, ahead));
+    const to = Math.min(this.plan.totalBeats, Math.max(this.horizon, ahead));
     if (to <= this.horizon) return null;
     const from = this.horizon;
     this.horizon = to;
@@ -308,9 +359,15 @@ export class Conductor {
   position(frame: SampleFrame): Position {
     const beat = this.map.beatAtFrame(frame);
     const bb = beatsToBarBeat(beat, this.song.beatsPerBar);
-    const clamped = Math.min(Math.max(beat, 0), this.song.totalBeats - 1e-6);
-    const bar = barAt(this.song, beats(clamped));
-    return { beat, section: bar?.sectionId ?? "", bar: bb.bar, beatInBar: bb.beat, bpm: this.bpm };
+    const bar = this.plan.barAt(beat);
+    return {
+      beat,
+      section: bar?.sectionId ?? "",
+      bar: beat < 0 ? bb.bar : (bar?.index ?? 0) + 1,
+      performanceBar: bb.bar,
+      beatInBar: bb.beat,
+      bpm: this.bpm,
+    };
   }
 
   /** A snapshot in the protocol's shape. `phaseError` is set for updates that follow a beat. */
@@ -322,6 +379,7 @@ export class Conductor {
       bpm: p.bpm,
       section: p.section,
       bar: p.bar,
+      performanceBar: p.performanceBar,
       beatInBar: p.beatInBar,
       phaseError: reason === "beat" ? this.lastPhaseError : null,
       reason,
@@ -330,7 +388,7 @@ export class Conductor {
 
   /** True once the song's last beat has passed. */
   finished(frame: SampleFrame): boolean {
-    return this.map.beatAtFrame(frame) >= this.song.totalBeats;
+    return this.map.beatAtFrame(frame) >= this.plan.totalBeats;
   }
 
   /** The period (frames per band beat) of a tracker tempo, at the metrical level nearest ours. */

@@ -16,6 +16,8 @@ export { barAgent, compareNotes, onGrid, playBand, TICKS_PER_BEAT } from "./agen
 export { bassAgent, bassPitch } from "./bass.js";
 export { drumsAgent, snareBeats } from "./drums.js";
 export { barVoicings, harmonyAgent, voiceMovement, voicingCandidates } from "./harmony.js";
+export { COUNT_IN_AGENT, countInNotes } from "./count-in.js";
+export { FormPlan, type SongWindow } from "./form.js";
 export type { ConductorOptions, Position } from "./conductor.js";
 export {
   AGREE,

@@ -13,6 +13,8 @@ export const ConductorUpdate = z.object({
   /** Form position: index into the expanded form, section id, bar (1-based, in the song), beat in bar (1-based). */
   section: z.string(),
   bar: z.number().int(),
+  /** The bar of the performance, 1-based (differs from `bar` once a section is repeated or jumped to). */
+  performanceBar: z.number().int().optional(),
   beatInBar: z.number().int(),
   /** The performer's beat minus the band's, in beats, when the update follows a beat. */
   phaseError: z.number().nullable(),

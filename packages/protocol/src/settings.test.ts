@@ -13,7 +13,22 @@ describe("settings patches", () => {
     expect(patch).toEqual({ agents: { bass: { volume: 0.9 } } });
     const next = applySettingsPatch(settings, patch);
     expect(next.agents.bass).toEqual({ enabled: false, volume: 0.9 });
-    expect(next.followMode).toBe("follow");
+    expect(next.followMode).toBe("adaptive");
+  });
+
+  it('read the follow mode of schema-1 sessions, "follow", as adaptive', () => {
+    expect(Settings.parse({ sampleRate: 48000, seed: 1, followMode: "follow" }).followMode).toBe("adaptive");
+    expect(SettingsPatch.parse({ followMode: "free" }).followMode).toBe("free");
+    expect(SettingsPatch.safeParse({ followMode: "loose" }).success).toBe(false);
+  });
+
+  it("carry form commands without making them settings", () => {
+    const patch = SettingsPatch.parse({ form: { action: "jump", section: "chorus" }, intensity: 5 });
+    const next = applySettingsPatch(settings, patch);
+    expect(next.intensity).toBe(5);
+    expect("form" in next).toBe(false);
+    expect(SettingsPatch.safeParse({ form: { action: "jump" } }).success).toBe(false);
+    expect(SettingsPatch.safeParse({ intensity: 6 }).success).toBe(false);
   });
 
   it("refuse what may not change during a session", () => {

@@ -7,6 +7,7 @@
  */
 import { Chord } from "tonal";
 import { z } from "zod";
+import { Intensity } from "./settings.js";
 
 export const SECTION_KINDS = [
   "intro",
@@ -63,8 +64,6 @@ export const BarInput = z.union([
   z.array(ChordSpan).min(1),
 ]);
 export type BarInput = z.infer<typeof BarInput>;
-
-export const Intensity = z.number().int().min(1).max(5);
 
 export const Section = z.object({
   id: z.string().min(1),

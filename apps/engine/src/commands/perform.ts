@@ -28,6 +28,7 @@ export interface PerformOptions {
   readonly bandOnly?: boolean;
   readonly style?: string;
   readonly followMode?: FollowMode;
+  readonly countInBars?: number;
   readonly tempo?: number | null;
   readonly seed?: number;
   readonly blockSize?: number;
@@ -116,8 +117,9 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     sampleRate: source.sampleRate,
     blockSize: options.blockSize,
     seed: options.seed ?? randomInt(0, 0xffffffff),
-    style: options.style,
+    style: options.style ?? song.style ?? "rock",
     followMode: options.followMode,
+    countInBars: options.countInBars ?? 0,
     tempo: options.tempo ?? null,
     startFrame: Math.round((options.startSeconds ?? 0) * source.sampleRate),
     agents: defaultAgentSettings(options.mute),

@@ -9,12 +9,22 @@
  */
 import { CausalTracker, Synth, mixInto } from "@performia/dsp";
 import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
-import { compileSong, Conductor, defaultBand, playBand } from "@performia/agents";
+import {
+  compileSong,
+  Conductor,
+  COUNT_IN_AGENT,
+  countInNotes,
+  defaultBand,
+  playBand,
+} from "@performia/agents";
 import type {
   AnalysisFrame,
+  Beats,
   BeatEvent,
   ConductorUpdate,
   Decision,
+  FormCommand,
+  NoteEvent,
   PerformanceEvent,
   SampleFrame,
   Settings,
@@ -22,7 +32,7 @@ import type {
   SettingsPatch,
   SongMap,
 } from "@performia/protocol";
-import { applySettingsPatch, frames } from "@performia/protocol";
+import { applySettingsPatch, beats, frames } from "@performia/protocol";
 import type { SessionWriter } from "../session/index.js";
 import type { AnalysisStage } from "./analysis-stage.js";
 import { Scheduler } from "./scheduler.js";
@@ -54,12 +64,14 @@ export interface PipelineLog {
   readonly beats: BeatEvent[];
   readonly updates: ConductorUpdate[];
   readonly agentFailures: { frame: number; agent: string; error: string }[];
+  /** Form commands and where they took effect (or why they could not). */
+  readonly commands: { frame: number; command: FormCommand; at?: Beats; error?: string }[];
 }
 
 export class Pipeline {
   readonly compiled: CompiledSong;
   readonly conductor: Conductor;
-  readonly log: PipelineLog = { decisions: [], beats: [], updates: [], agentFailures: [] };
+  readonly log: PipelineLog = { decisions: [], beats: [], updates: [], agentFailures: [], commands: [] };
   private settings: Settings;
   private readonly tracker: CausalTracker;
   private readonly scheduler: Scheduler;
@@ -95,6 +107,7 @@ export class Pipeline {
     this.scheduler = new Scheduler(Math.round(this.settings.sampleRate * 0.05));
     this.band = options.band ?? defaultBand();
     this.band.forEach((a, i) => this.channels.set(a.name, i));
+    this.channels.set(COUNT_IN_AGENT, this.channels.get("drums") ?? 0);
     this.bandBuffer = new Float32Array(this.settings.blockSize);
     this.recorder = options.recorder ?? null;
     this.keep = options.keep ?? false;
@@ -152,11 +165,20 @@ export class Pipeline {
     if (events) this.recorder?.recordEvents(events);
 
     // Agents, asked ahead of the playhead; the scheduler places their notes at frames.
+    // The window is in performance beats; agents are asked in the chart's (the form may repeat or
+    // jump), and their notes moved back. Before beat 0: the count-in.
     const window = this.conductor.nextWindow(start, n);
     if (window) {
-      const { notes, failures } = playBand(this.band, this.enabled, window, this.context);
-      for (const f of failures) {
-        this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
+      const notes: NoteEvent[] = [];
+      if (window.from < 0) countInNotes(window, this.compiled.beatsPerBar, notes);
+      for (const piece of this.conductor.songWindows(window)) {
+        const played = playBand(this.band, this.enabled, piece.song, this.context);
+        for (const f of played.failures) {
+          this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
+        }
+        for (const note of played.notes) {
+          notes.push(piece.offset === 0 ? note : { ...note, start: beats(note.start + piece.offset) });
+        }
       }
       if (notes.length > 0) {
         const made = this.scheduler.schedule(notes, this.conductor.tempoMap, start);
@@ -244,6 +266,14 @@ export class Pipeline {
     this.applyVolumes();
     const u = this.conductor.applySettings(this.settings, frame);
     if (u) this.noteUpdate(u);
+    if (patch.form) {
+      const r = this.conductor.command(patch.form);
+      this.log.commands.push({
+        frame,
+        command: patch.form,
+        ...("at" in r ? { at: r.at } : { error: r.error }),
+      });
+    }
   }
 
   private applyVolumes(): void {
