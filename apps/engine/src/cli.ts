@@ -24,6 +24,7 @@ import {
   resolveSession,
   sessionExport,
   sessionImport,
+  sessionMidiExport,
   sessionShow,
   sessionsList,
 } from "./commands/sessions.js";
@@ -273,6 +274,15 @@ sessions
   .option("--sessions <dir>", "sessions folder")
   .action((s: string, to: string, o: { sessions?: string }) =>
     out(`exported to ${sessionExport(resolveSession(sessionsDir(o.sessions), s), to)}`),
+  );
+sessions
+  .command("midi")
+  .description("the band's parts as a Standard MIDI File (a track per agent, the performance's tempo)")
+  .argument("<session>")
+  .argument("<to>", "the .mid file to write")
+  .option("--sessions <dir>", "sessions folder")
+  .action((s: string, to: string, o: { sessions?: string }) =>
+    out(sessionMidiExport(resolveSession(sessionsDir(o.sessions), s), to)),
   );
 sessions
   .command("import")

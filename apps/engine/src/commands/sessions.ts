@@ -1,11 +1,12 @@
 /**
  * `performia sessions list|show|export|import`: the recorded sessions on this disk.
  */
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { SessionInfo } from "@performia/protocol";
 import { PerformiaError } from "@performia/protocol";
-import { listSessions, SessionReader } from "../session/index.js";
+import { assertWritable } from "../io/wav.js";
+import { listSessions, SessionReader, sessionMidi } from "../session/index.js";
 
 export function formatSessionLine(s: SessionInfo): string {
   const status = s.status === "complete" ? "" : `  [${s.status}]`;
@@ -86,4 +87,18 @@ export function sessionImport(dir: string, from: string): string {
     throw new PerformiaError(`${to} already exists`, "EXISTS", "rename the file before importing it");
   copyFileSync(from, to);
   return to;
+}
+
+/** The band's parts of a session as a Standard MIDI File at `to`. Returns a one-line summary. */
+export function sessionMidiExport(path: string, to: string): string {
+  assertWritable(to);
+  const r = SessionReader.open(path);
+  try {
+    const bytes = sessionMidi(r);
+    writeFileSync(to, bytes);
+    const agents = [...new Set(r.decisions().map((d) => d.agent))];
+    return `wrote ${to}: ${agents.length} tracks (${agents.join(", ")}), ${bytes.length} bytes`;
+  } finally {
+    r.close();
+  }
 }

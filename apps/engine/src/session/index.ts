@@ -5,6 +5,7 @@
 export { SessionWriter } from "./writer.js";
 export type { SessionHeader, SessionWriterOptions, SessionWriterStats } from "./writer.js";
 export { SessionReader } from "./reader.js";
+export { sessionMidi } from "./midi.js";
 export { listSessions, markInterrupted, upgradeSession } from "./maintenance.js";
 export { MIGRATIONS, SESSION_EXTENSION, migrate } from "./schema.js";
 export type { Migration } from "./schema.js";
