@@ -33,6 +33,7 @@ import { start } from "./commands/start.js";
 import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js";
 import { ENGINE_VERSION, sessionsDir } from "./paths.js";
 import { exampleSongs } from "./songs.js";
+import { resolveSoundFont } from "./soundfonts.js";
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -143,6 +144,10 @@ program
       .default("adaptive"),
   )
   .option("--count-in <bars>", "bars the band counts in before bar 1", intArg("--count-in", 0, 4), 0)
+  .option(
+    "--soundfont <file|auto>",
+    "play the band through a General MIDI SoundFont (.sf2/.sf3; auto: the first one installed) instead of the built-in voices",
+  )
   .option("--tempo <bpm>", "start tempo (default: the song's)", numberArg("--tempo", 20, 400))
   .option("--seed <n>", "random seed of the session (humanization)", intArg("--seed", 0, 0xffffffff))
   .option("--block <frames>", "block size in frames", intArg("--block", 64, 1024), 128)
@@ -172,6 +177,7 @@ program
       style?: string;
       follow: FollowMode | "follow";
       countIn: number;
+      soundfont?: string;
       tempo?: number;
       seed?: number;
       block: number;
@@ -198,6 +204,7 @@ program
         style: o.style,
         followMode: o.follow === "follow" ? "adaptive" : o.follow,
         countInBars: o.countIn,
+        ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
         tempo: o.tempo ?? null,
         seed: o.seed,
         blockSize: o.block,
@@ -249,7 +256,12 @@ program
   .option("--sessions <dir>", "sessions folder")
   .action(async (session: string, o: { check?: boolean; out?: string; sessions?: string }) => {
     const path = resolveSession(sessionsDir(o.sessions), session);
-    const r = await replay({ session: path, out: o.out ?? null, quiet: !process.stderr.isTTY });
+    const r = await replay({
+      session: path,
+      out: o.out ?? null,
+      quiet: !process.stderr.isTTY,
+      onWarning: (w) => err(`warning: ${w}`),
+    });
     out(r.report);
     if (o.out) out(`  wrote ${o.out}`);
     if (o.check && !r.diff.identical) process.exitCode = 1;

@@ -66,6 +66,8 @@ export const Settings = z.object({
   mix: OutputMix.default("full"),
   performerGain: z.number().min(0).max(2).default(1),
   bandGain: z.number().min(0).max(2).default(0.6),
+  /** A General MIDI SoundFont (.sf2/.sf3) the band plays through, or null for the built-in voices. */
+  soundFont: z.string().min(1).nullable().default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;

@@ -17,6 +17,7 @@ import { AnalysisStage } from "../pipeline/analysis-stage.js";
 import { Pipeline } from "../pipeline/pipeline.js";
 import { SessionWriter } from "../session/index.js";
 import { readSongFile } from "../songs.js";
+import { loadSynth } from "../soundfonts.js";
 import { Progress } from "../util/progress.js";
 
 export interface PerformOptions {
@@ -29,6 +30,8 @@ export interface PerformOptions {
   readonly style?: string;
   readonly followMode?: FollowMode;
   readonly countInBars?: number;
+  /** A SoundFont path (already resolved), or undefined for the built-in voices. */
+  readonly soundFont?: string;
   readonly tempo?: number | null;
   readonly seed?: number;
   readonly blockSize?: number;
@@ -120,6 +123,7 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     style: options.style ?? song.style ?? "rock",
     followMode: options.followMode,
     countInBars: options.countInBars ?? 0,
+    soundFont: options.soundFont ?? null,
     tempo: options.tempo ?? null,
     startFrame: Math.round((options.startSeconds ?? 0) * source.sampleRate),
     agents: defaultAgentSettings(options.mute),
@@ -152,12 +156,14 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     frame: frames(c.seconds * settings.sampleRate),
     patch: c.patch,
   }));
+  const synth = options.output ? await loadSynth(settings.soundFont, settings.sampleRate) : undefined;
   const pipeline = new Pipeline({
     song,
     settings,
     analysis: stage,
     recorder,
     render: Boolean(options.output),
+    ...(synth ? { synth } : {}),
     script,
   });
   const sink = options.output ? new WavWriter(options.output, settings.sampleRate) : null;

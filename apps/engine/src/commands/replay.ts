@@ -3,6 +3,7 @@
  * recorded input, with its song, settings, changes, seed and recorded analysis misses, and
  * compare every decision with what was recorded.
  */
+import { existsSync } from "node:fs";
 import type { BeatEvent, Decision } from "@performia/protocol";
 import { runOffline } from "../drivers/offline.js";
 import { SessionSource } from "../drivers/session-source.js";
@@ -14,6 +15,7 @@ import { Pipeline } from "../pipeline/pipeline.js";
 import type { BeatFigures, DecisionDiff } from "../replay/diff.js";
 import { compareBeats, diffDecisions, formatBeats, formatDiff } from "../replay/diff.js";
 import { SessionReader } from "../session/index.js";
+import { loadSynth } from "../soundfonts.js";
 import { Progress } from "../util/progress.js";
 
 export interface ReplayOptions {
@@ -21,6 +23,8 @@ export interface ReplayOptions {
   readonly out?: string | null;
   readonly quiet?: boolean;
   readonly analysisThreads?: number;
+  /** Told about anything that makes the render differ from the original (a missing SoundFont). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface ReplayResult {
@@ -51,11 +55,21 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     const changes = reader.settingsChanges();
     const settings = header.settings;
     const stage = new AnalysisStage(pool, settings.sampleRate, { batchHops: 32, forcedMisses: missed });
+    // The SoundFont the session was played through, when this machine has it (else the built-in voices).
+    const soundFont =
+      settings.soundFont !== null && existsSync(settings.soundFont) ? settings.soundFont : null;
+    if (options.out && settings.soundFont !== null && soundFont === null) {
+      options.onWarning?.(
+        `the session's SoundFont ${settings.soundFont} is not here: rendering with the built-in voices`,
+      );
+    }
+    const synth = options.out ? await loadSynth(soundFont, settings.sampleRate) : undefined;
     const pipeline = new Pipeline({
       song: header.song,
       settings,
       analysis: stage,
       render: Boolean(options.out),
+      ...(synth ? { synth } : {}),
       scheduledChanges: changes,
       keep: true,
     });

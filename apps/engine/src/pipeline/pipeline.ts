@@ -7,7 +7,7 @@
  * `process` runs on the pipeline thread once per block. It never reads a clock and never
  * waits: the driver makes sure the analysis it needs is there (offline) or lets it miss (live).
  */
-import { CausalTracker, Synth, mixInto } from "@performia/dsp";
+import { CausalTracker, Synth, mixInto, type BandSynth } from "@performia/dsp";
 import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
 import {
   compileSong,
@@ -45,6 +45,8 @@ export interface PipelineOptions {
   readonly recorder?: SessionWriter | null;
   /** Synthesize and mix the band (a replay check only needs the decisions). */
   readonly render?: boolean;
+  /** The synthesizer, when not the built-in one (a SoundFont, loaded before the run). */
+  readonly synth?: BandSynth;
   /** Settings changes to apply at their frames (a replay applies the recorded ones; not re-recorded). */
   readonly scheduledChanges?: readonly SettingsChange[];
   /**
@@ -75,7 +77,7 @@ export class Pipeline {
   private settings: Settings;
   private readonly tracker: CausalTracker;
   private readonly scheduler: Scheduler;
-  private readonly synth: Synth | null;
+  private readonly synth: BandSynth | null;
   private readonly band: readonly Agent[];
   private readonly channels = new Map<string, number>();
   private readonly bandBuffer: Float32Array;
@@ -118,7 +120,7 @@ export class Pipeline {
     this.synth =
       options.render === false
         ? null
-        : new Synth({ sampleRate: this.settings.sampleRate, seed: this.settings.seed });
+        : (options.synth ?? new Synth({ sampleRate: this.settings.sampleRate, seed: this.settings.seed }));
     this.applyVolumes();
     this.noteUpdate(this.conductor.update(frames(0), "start"));
   }

@@ -4,4 +4,5 @@
  */
 export { Synth, CHANNELS, type SynthOptions } from "./synth.js";
 export { mixInto, softLimit, LIMITER_KNEE } from "./mix.js";
+export { SoundFontSynth, SOUNDFONT_PATHS, GM_PROGRAM, type BandSynth } from "./soundfont.js";
 export { renderNotes, RENDER_BLOCK, type RenderNote } from "./render-notes.js";
