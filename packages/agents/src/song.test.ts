@@ -101,4 +101,46 @@ describe("loadSong", () => {
     expect(() => loadSong(bad, "bad.json")).toThrow(PerformiaError);
     expect(() => loadSong(bad, "bad.json")).toThrow(/bad\.json: 1 problem[\s\S]*sections\[0\]\.bars\[1\]/);
   });
+
+  const base = {
+    title: "T",
+    key: "C",
+    tempo: 100,
+    sections: [{ id: "A", kind: "verse", bars: ["C"] }],
+    form: [{ section: "A" }],
+  };
+  const cases: [string, object, RegExp][] = [
+    [
+      "an unknown chord, with its bar and place in the bar",
+      { sections: [{ id: "A", kind: "verse", bars: ["C", "Dm7 Hx7"] }] },
+      /sections\[0\]\.bars\[1\]: bar "Dm7 Hx7" has an unknown chord symbol: "Hx7" \(chord 2 of 2\)/,
+    ],
+    [
+      "an empty section",
+      { sections: [{ id: "A", kind: "verse", bars: [] }] },
+      /sections\[0\]\.bars: a section needs at least one bar/,
+    ],
+    [
+      "a form naming a missing section",
+      { form: [{ section: "B" }] },
+      /form\[0\]\.section: form names section "B", which is not among the sections \(A\)/,
+    ],
+    [
+      "a time signature of 0",
+      { timeSignature: { beats: 0, unit: 4 } },
+      /timeSignature\.beats: a bar needs at least 1 beat/,
+    ],
+    [
+      "a time signature of 13/0",
+      { timeSignature: { beats: 13, unit: 0 } },
+      /timeSignature\.unit: .*must be 2, 4, 8 or 16/,
+    ],
+    ["a tempo of 0", { tempo: 0 }, /tempo: the tempo must be at least 20 BPM/],
+    ["a tempo of 10,000", { tempo: 10000 }, /tempo: the tempo must be at most 400 BPM/],
+  ];
+  for (const [what, change, message] of cases) {
+    it(`says what is wrong with ${what}`, () => {
+      expect(() => loadSong({ ...base, ...change }, "song.json")).toThrow(message);
+    });
+  }
 });

@@ -37,8 +37,14 @@ export const ChordSymbol = z
   .refine(isChordSymbol, { error: (issue) => `unknown chord symbol "${String(issue.input)}"` });
 
 export const TimeSignature = z.object({
-  beats: z.number().int().min(1).max(16),
-  unit: z.union([z.literal(2), z.literal(4), z.literal(8), z.literal(16)]),
+  beats: z
+    .number()
+    .int("the beats in a bar must be a whole number")
+    .min(1, "a bar needs at least 1 beat")
+    .max(16, "at most 16 beats in a bar"),
+  unit: z.union([z.literal(2), z.literal(4), z.literal(8), z.literal(16)], {
+    error: "the time signature's unit (the lower number) must be 2, 4, 8 or 16",
+  }),
 });
 export type TimeSignature = z.infer<typeof TimeSignature>;
 
@@ -57,8 +63,12 @@ export const BarInput = z.union([
     .refine((s) => s === "%" || s.split(/\s+/).every(isChordSymbol), {
       error: (issue) => {
         const s = String(issue.input);
-        const unknown = s.split(/\s+/).filter((t) => !isChordSymbol(t));
-        return `bar "${s}" has an unknown chord symbol (${unknown.join(", ")})`;
+        const symbols = s.split(/\s+/);
+        const unknown = symbols
+          .map((t, i) => [t, i] as const)
+          .filter(([t]) => !isChordSymbol(t))
+          .map(([t, i]) => `"${t}" (chord ${i + 1} of ${symbols.length})`);
+        return `bar "${s}" has an unknown chord symbol: ${unknown.join(", ")}`;
       },
     }),
   z.array(ChordSpan).min(1),
@@ -68,7 +78,7 @@ export type BarInput = z.infer<typeof BarInput>;
 export const Section = z.object({
   id: z.string().min(1),
   kind: SectionKind,
-  bars: z.array(BarInput).min(1),
+  bars: z.array(BarInput).min(1, "a section needs at least one bar"),
   intensity: Intensity.default(3),
   /**
    * First, second, ... endings (voltas): on pass n through the section (its form entry's
@@ -91,7 +101,10 @@ export const SongMap = z
     /** Tonic and mode, e.g. "C", "A minor", "Bb major". */
     key: z.string().min(1),
     /** The chart tempo in beats per minute (beats of the time signature). */
-    tempo: z.number().min(20).max(400),
+    tempo: z
+      .number()
+      .min(20, "the tempo must be at least 20 BPM")
+      .max(400, "the tempo must be at most 400 BPM"),
     timeSignature: TimeSignature.default({ beats: 4, unit: 4 }),
     /** The style the chart suggests ("jazz", "bossa", ...); the performer's choice wins. */
     style: z.string().min(1).optional(),

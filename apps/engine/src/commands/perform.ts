@@ -190,6 +190,16 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     const cpu = process.cpuUsage(cpu0);
     const decisionsByAgent: Record<string, number> = {};
     for (const a of defaultBand()) decisionsByAgent[a.name] = 0;
+    for (const f of pipeline.log.agentFailures) {
+      const at = framesToSeconds(frames(f.frame), settings.sampleRate).toFixed(2);
+      warnings.push(
+        `the ${f.agent} agent failed at ${at} s (${f.error}); it was silenced and the band played on`,
+      );
+    }
+    for (const c of pipeline.log.commands) {
+      if (c.error !== undefined)
+        warnings.push(`form command ${JSON.stringify(c.command)} not done: ${c.error}`);
+    }
     await recorder?.close(interrupted ? "interrupted" : "complete");
     return {
       sessionPath,

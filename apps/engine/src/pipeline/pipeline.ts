@@ -85,8 +85,11 @@ export class Pipeline {
   private readonly keep: boolean;
   private readonly scheduled: SettingsChange[];
   private readonly script: SettingsChange[];
+  /** Agents that threw: logged once and silenced for the rest of the performance. */
+  private readonly silenced = new Set<string>();
   /** Whether an agent is switched on (made once: it runs every block). */
-  private readonly enabled = (name: string): boolean => this.settings.agents[name]?.enabled ?? true;
+  private readonly enabled = (name: string): boolean =>
+    !this.silenced.has(name) && (this.settings.agents[name]?.enabled ?? true);
   private readonly live: SettingsPatch[] = [];
   private nextHop: number;
   private frameNow = 0;
@@ -176,6 +179,7 @@ export class Pipeline {
       for (const piece of this.conductor.songWindows(window)) {
         const played = playBand(this.band, this.enabled, piece.song, this.context);
         for (const f of played.failures) {
+          this.silenced.add(f.agent);
           this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
         }
         for (const note of played.notes) {
