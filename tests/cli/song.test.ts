@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SongMap } from "@performia/protocol";
-import { performia, tempDir } from "../support/cli.js";
+import { EXAMPLES, performia, tempDir } from "../support/cli.js";
 
 /** An iReal Pro link as the app exports it (the music string scrambled the way iReal Pro does). */
 function irealLink(title: string, music: string): string {
@@ -79,5 +79,21 @@ describe("performia song", () => {
     const missing = performia(["song", "import", join(dir, "nope.cho")]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no such file/);
+  });
+
+  it("hears a singer in G over a chart in A, says so, and the transposed chart agrees", () => {
+    const inA = join(dir, "pop-in-a.json");
+    expect(performia(["song", "transpose", "pop-anthem", "2", "--out", inA]).status).toBe(0);
+    const sung = join(EXAMPLES, "performances", "pop-anthem-sung.wav");
+    const r = performia(["perform", "--song", inA, "--input", sung, "--no-record"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /note: at [\d.]+ s, the performer is in G, a tone below the chart \(A\): transpose the chart -2/,
+    );
+    const back = join(dir, "pop-in-g.json");
+    expect(performia(["song", "transpose", inA, "-2", "--out", back]).status).toBe(0);
+    const again = performia(["perform", "--song", back, "--input", sung, "--no-record"]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).not.toMatch(/note: .*the performer is in/);
   });
 });

@@ -101,6 +101,7 @@ function summarize(r: PerformResult): void {
   out(
     `  heard ${r.onsets} onsets and ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
   );
+  for (const n of r.notices) out(`  note: ${n}`);
   if (r.outputPath) out(`  wrote ${r.outputPath}`);
   if (r.sessionPath) out(`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`);
 }

@@ -68,6 +68,8 @@ export interface PerformResult {
   readonly interrupted: boolean;
   readonly settings: Settings;
   readonly warnings: string[];
+  /** What the performer should know (e.g. singing in another key than the chart's). */
+  readonly notices: string[];
 }
 
 /** Default settings of every agent of the default band. */
@@ -196,6 +198,9 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
         `the ${f.agent} agent failed at ${at} s (${f.error}); it was silenced and the band played on`,
       );
     }
+    const notices = pipeline.log.notices.map(
+      (n) => `at ${framesToSeconds(frames(n.frame), settings.sampleRate).toFixed(1)} s, ${n.message}`,
+    );
     for (const c of pipeline.log.commands) {
       if (c.error !== undefined)
         warnings.push(`form command ${JSON.stringify(c.command)} not done: ${c.error}`);
@@ -217,6 +222,7 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
       interrupted,
       settings,
       warnings,
+      notices,
     };
   } catch (e) {
     await recorder?.close("interrupted").catch(() => undefined);

@@ -10,6 +10,7 @@
 import { CausalTracker, Synth, mixInto, type BandSynth } from "@performia/dsp";
 import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
 import {
+  checkKey,
   compileSong,
   Conductor,
   COUNT_IN_AGENT,
@@ -36,6 +37,11 @@ import { applySettingsPatch, beats, frames } from "@performia/protocol";
 import type { SessionWriter } from "../session/index.js";
 import type { AnalysisStage } from "./analysis-stage.js";
 import { Scheduler } from "./scheduler.js";
+
+/** The key heard is compared with the chart's once it is this confident, */
+const KEY_CHECK_CONFIDENCE = 0.6;
+/** and this far into the performance (the key estimate needs a few phrases). */
+const KEY_CHECK_AFTER_SECONDS = 6;
 
 export interface PipelineOptions {
   readonly song: SongMap;
@@ -66,6 +72,8 @@ export interface PipelineLog {
   readonly beats: BeatEvent[];
   readonly updates: ConductorUpdate[];
   readonly agentFailures: { frame: number; agent: string; error: string }[];
+  /** Things the performer should know, once each (e.g. singing in another key than the chart). */
+  readonly notices: { frame: number; message: string }[];
   /** Form commands and where they took effect (or why they could not). */
   readonly commands: { frame: number; command: FormCommand; at?: Beats; error?: string }[];
 }
@@ -73,7 +81,14 @@ export interface PipelineLog {
 export class Pipeline {
   readonly compiled: CompiledSong;
   readonly conductor: Conductor;
-  readonly log: PipelineLog = { decisions: [], beats: [], updates: [], agentFailures: [], commands: [] };
+  readonly log: PipelineLog = {
+    decisions: [],
+    beats: [],
+    updates: [],
+    agentFailures: [],
+    commands: [],
+    notices: [],
+  };
   private settings: Settings;
   private readonly tracker: CausalTracker;
   private readonly scheduler: Scheduler;
@@ -85,6 +100,7 @@ export class Pipeline {
   private readonly keep: boolean;
   private readonly scheduled: SettingsChange[];
   private readonly script: SettingsChange[];
+  private readonly keysReported = new Set<string>();
   /** Agents that threw: logged once and silenced for the rest of the performance. */
   private readonly silenced = new Set<string>();
   /** Whether an agent is switched on (made once: it runs every block). */
@@ -243,9 +259,17 @@ export class Pipeline {
       case "chord":
         this.latest.chord = ev.label;
         break;
-      case "key":
+      case "key": {
         this.latest.key = ev.label;
+        // A confident key on another tonic than the chart's: say so once per key heard.
+        const c = checkKey(this.compiled.song.key, ev.label);
+        const settled = ev.frame >= KEY_CHECK_AFTER_SECONDS * this.settings.sampleRate;
+        if (c && settled && ev.confidence >= KEY_CHECK_CONFIDENCE && !this.keysReported.has(c.performerKey)) {
+          this.keysReported.add(c.performerKey);
+          this.log.notices.push({ frame: ev.frame, message: c.message });
+        }
         break;
+      }
       case "tempo":
         break;
     }
