@@ -7,7 +7,19 @@
  *   share of the falling flux (energy moving from one band to another is a pitch change, not an
  *   attack; a re-articulation or a hit adds energy without taking it elsewhere).
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
- * Fixed-size state, no allocation per hop.
+ *
+ * A second, noise-burst channel finds hats and other short noise bursts that broadband noise
+ * hides from the flux: the log magnitude of the top octave (`HopFeatures.hf`, 10-20 kHz, where
+ * white noise masks a hat least relative to its own fluctuation) against its mean over hops
+ * -2..-4, in units of its typical positive rise (a clipped running mean, so the hits themselves
+ * barely raise it). A local maximum above HF_K typical rises and above an absolute rise is an
+ * onset too. The absolute rise is smaller when the top octave holds a steady noise floor (its
+ * slow mean near its running minimum: hiss, white noise) than when it is clean, where consonants,
+ * pick and fret noise would otherwise count. The top octave is floored at a share of the slow
+ * broadband level, so the leakage of tonal sounds into an empty top octave does not count.
+ *
+ * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
+ * no allocation per hop.
  */
 
 /** Log compression: log(1 + GAMMA * magnitude). */
@@ -15,7 +27,7 @@ const GAMMA = 100;
 /** Hops of lookahead used to confirm a peak (the onset is reported this many hops late). */
 export const ONSET_CONFIRM_HOPS = 1;
 
-/** Tunable constants of the onset function and the peak picking (exported for the dev harness). */
+/** Tunable constants of the onset functions and the peak picking (exported for the dev harness). */
 export interface OnsetTuning {
   /** Hops before a candidate that must hold lower values. */
   preMaxHops: number;
@@ -25,25 +37,19 @@ export interface OnsetTuning {
   thresholdDelta: number;
   /** Share of the falling flux subtracted from the rising flux in the onset function. */
   fallWeight: number;
-  /** A band's rise counts only above noiseK times its typical (noise) rise. */
-  noiseK: number;
-  /** Update rate (per hop) of each band's typical rise. */
-  noiseRate: number;
-  /** A rise enters a band's typical rise clipped to noiseClip times the typical rise (+ eps). */
-  noiseClip: number;
-  noiseEps: number;
   /** Minimum gap between onsets (s). */
   minGap: number;
-  /** Noise-burst channel: a peak of the top-octave rise above hfK times its typical size. */
+  /** No onset in the first hops (the window is zero-filled before the stream start). */
+  startHops: number;
+  /** Noise-burst channel: a peak of the top-octave rise above hfK typical rises (0: off) ... */
   hfK: number;
-  /** ... and above this absolute rise (natural log). */
+  /** ... and above this rise (natural log) in a clean top octave ... */
   hfMin: number;
-  hfRate: number;
-  /** Floor of the top-octave magnitude as a share of the summed band magnitudes. */
+  /** ... or this one in a steady top octave: slow mean within hfSteady (nat) of the floor. */
+  hfMinSteady: number;
+  hfSteady: number;
+  /** Floor of the top-octave magnitude, as a share of the slow summed band magnitude. */
   hfRel: number;
-  levelRate: number;
-  hfClip: number;
-  hfEps: number;
 }
 
 export const DEFAULT_ONSET_TUNING: OnsetTuning = {
@@ -52,26 +58,30 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   thresholdRatio: 1.3,
   thresholdDelta: 1.5,
   fallWeight: 0.25,
-  noiseK: 0,
-  noiseRate: 0.02,
-  noiseClip: 2,
-  noiseEps: 0.05,
   minGap: 0.04,
-  hfK: 3,
-  hfMin: 0.2,
-  hfRate: 0.01,
+  startHops: 3,
+  hfK: 6,
+  hfMin: 0.25,
+  hfMinSteady: 0.12,
+  hfSteady: 0.4,
   hfRel: 0.1,
-  levelRate: 0.02,
-  hfClip: 2,
-  hfEps: 0.01,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
 const HF_GAMMA = 1e4;
-/** Hops of top-octave history (the rise is against the mean of hops -2..-HF_RING+1). */
+/** Hops of top-octave history (the rise is against the mean of hops -2..-(HF_RING - 1)). */
 const HF_RING = 5;
 /** Hops at the stream start during which the noise-burst channel only learns. */
 const HF_WARMUP = 8;
+/** Update rate of the typical rise; a rise enters it clipped to HF_CLIP typical rises + HF_EPS. */
+const HF_RATE = 0.01;
+const HF_CLIP = 2;
+const HF_EPS = 0.01;
+/** Update rates of the slow broadband level and of the top octave's slow mean (per hop). */
+const LEVEL_RATE = 0.02;
+const HF_MEAN_RATE = 0.01;
+/** Rise of the top octave's floor tracker (nat per hop; it follows falls at once). */
+const HF_FLOOR_RISE = 0.005;
 
 const RING = 32;
 const MAX_HISTORY = 30;
@@ -82,9 +92,6 @@ export class OnsetDetector {
   /** Log bands of the last 3 hops (ring) and whether each slot holds real data. */
   private readonly logBands: Float64Array;
   private readonly valid: Uint8Array;
-  /** Typical (noise) rise of each band: a clipped running mean of its positive 2-hop change. */
-  private readonly typical: Float64Array;
-  private typicalHops = 0;
   /** Recent onset-function values (ring) and a scratch buffer for the median. */
   private readonly odf: Float64Array;
   private readonly sorted: Float64Array;
@@ -98,6 +105,9 @@ export class OnsetDetector {
   private hfTypical = 0;
   /** Slow running mean of the summed band magnitudes (the top octave's floor follows it). */
   private level = 0;
+  /** Floor (slowly rising running minimum) and slow mean of the log top octave. */
+  private hfFloor = 0;
+  private hfMean = 0;
   private hfHops = 0;
   /** Valid hops since the last missed one (the top-octave history is stale after a gap). */
   private hfRun = 0;
@@ -108,7 +118,6 @@ export class OnsetDetector {
     this.t.historyHops = Math.min(MAX_HISTORY, Math.max(2, Math.round(this.t.historyHops)));
     this.logBands = new Float64Array(3 * bandCount);
     this.valid = new Uint8Array(3);
-    this.typical = new Float64Array(bandCount);
     this.odf = new Float64Array(RING);
     this.sorted = new Float64Array(MAX_HISTORY);
     this.minInterval = Math.max(2, Math.round(this.t.minGap * hopRate));
@@ -144,12 +153,6 @@ export class OnsetDetector {
       else if (this.hop >= 1 && this.valid[(this.hop - 1) % 3]) refSlot = (this.hop - 1) % 3;
       if (refSlot >= 0) {
         const ref = refSlot * B;
-        const typ = this.typical;
-        this.typicalHops++;
-        const rate = Math.max(tn.noiseRate, 1 / this.typicalHops);
-        const k = tn.noiseK;
-        const clip = tn.noiseClip;
-        const eps = tn.noiseEps;
         let rise = 0;
         let fall = 0;
         for (let b = 0; b < B; b++) {
@@ -162,14 +165,8 @@ export class OnsetDetector {
           if (b > 1 && lb[ref + b - 2]! > r2) r2 = lb[ref + b - 2]!;
           if (b + 2 < B && lb[ref + b + 2]! > r2) r2 = lb[ref + b + 2]!;
           if (x > r1) value += x - r1;
-          const gate = k * typ[b]!;
-          if (x > r2 + gate) rise += x - r2 - gate;
+          if (x > r2) rise += x - r2;
           if (own > x) fall += own - x;
-          // The band's typical rise (noise, vibrato), robust to the attacks themselves.
-          let d = x > own ? x - own : 0;
-          const cap = clip * typ[b]! + eps;
-          if (d > cap) d = cap;
-          typ[b] = typ[b]! + rate * (d - typ[b]!);
         }
         onset = rise - tn.fallWeight * fall;
         if (onset < 0) onset = 0;
@@ -181,27 +178,38 @@ export class OnsetDetector {
     return value;
   }
 
-  /** The noise-burst channel: the top octave's log rise over its recent mean, in typical units. */
+  /**
+   * The noise-burst channel: the top octave's log rise over its recent mean, in units of its
+   * typical positive rise, or 0 below the absolute minimum rise.
+   */
   private pushHf(hf: number, total: number): number {
     const tn = this.t;
     const n = this.hfHops++;
     this.hfRun++;
     const ring = this.hfLog;
-    this.level += (n < 10 ? 1 / (n + 1) : tn.levelRate) * (total - this.level);
+    this.level += (n < 10 ? 1 / (n + 1) : LEVEL_RATE) * (total - this.level);
     const x = Math.log1p(HF_GAMMA * (hf + tn.hfRel * this.level));
     ring[n % HF_RING] = x;
+    if (n === 0) {
+      this.hfFloor = x;
+      this.hfMean = x;
+    } else {
+      this.hfFloor = Math.min(x, this.hfFloor + HF_FLOOR_RISE);
+      this.hfMean += (n < 20 ? 1 / (n + 1) : HF_MEAN_RATE) * (x - this.hfMean);
+    }
     if (n < HF_RING - 1) return 0;
     let ref = 0;
     for (let k = 2; k < HF_RING; k++) ref += ring[(n - k) % HF_RING]!;
     ref /= HF_RING - 2;
     const rise = x - ref;
-    const mag = rise < 0 ? -rise : rise;
+    // Typical positive rise, robust to the bursts themselves (clipped).
     const typ = this.hfTypical;
-    const cap = tn.hfClip * typ + tn.hfEps;
-    const rate = Math.max(tn.hfRate, 1 / (n - HF_RING + 2));
-    this.hfTypical = typ + rate * ((mag > cap ? cap : mag) - typ);
-    if (n < HF_WARMUP || this.hfRun < HF_RING || rise < tn.hfMin) return 0;
-    return rise / (typ + tn.hfEps);
+    const cap = HF_CLIP * typ + HF_EPS;
+    const pos = rise < 0 ? 0 : rise > cap ? cap : rise;
+    this.hfTypical = typ + Math.max(HF_RATE, 1 / (n - HF_RING + 2)) * (pos - typ);
+    const min = this.hfMean - this.hfFloor < tn.hfSteady ? tn.hfMinSteady : tn.hfMin;
+    if (n < HF_WARMUP || this.hfRun < HF_RING || rise < min) return 0;
+    return rise / (typ + HF_EPS);
   }
 
   private hfAt(hop: number): number {
@@ -219,7 +227,7 @@ export class OnsetDetector {
   peakHop(): number {
     const tn = this.t;
     const m = this.hop - ONSET_CONFIRM_HOPS;
-    if (m < 1) return -1;
+    if (m < tn.startHops) return -1;
     const v = this.at(m);
     if (m - this.lastOnsetHop < this.minInterval) return -1;
     if (tn.hfK > 0 && this.hfPeak(m)) {
