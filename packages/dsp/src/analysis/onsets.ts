@@ -9,14 +9,14 @@
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
  *
  * A second, noise-burst channel finds hats and other short noise bursts that broadband noise
- * hides from the flux: the log magnitude of the top octave (`HopFeatures.hf`, 10-20 kHz, where
- * white noise masks a hat least relative to its own fluctuation) against its mean over hops
- * -2..-4, in units of its typical positive rise (a clipped running mean, so the hits themselves
- * barely raise it). A local maximum above HF_K typical rises and above an absolute rise is an
- * onset too. The absolute rise is smaller when the top octave holds a steady noise floor (its
- * slow mean near its running minimum: hiss, white noise) than when it is clean, where consonants,
- * pick and fret noise would otherwise count. The top octave is floored at a share of the slow
- * broadband level, so the leakage of tonal sounds into an empty top octave does not count.
+ * hides from the flux: the log magnitude of the top octave (`HopFeatures.hf`, 10-20 kHz, where a
+ * hat stands out of white noise best) against its mean over hops -2..-4. In log terms the hop to
+ * hop fluctuation of noise in so wide a band is small and does not depend on the noise level, so
+ * the threshold is an absolute rise: a local maximum above it is an onset too. It is lower when
+ * the top octave holds a steady floor (its slow mean near its running minimum: hiss, white noise)
+ * than when it is clean, where consonants, pick and fret noise would otherwise count. The top
+ * octave is floored at a share of the slow broadband level, so the leakage of tonal sounds into
+ * an empty top octave does not count.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -41,11 +41,9 @@ export interface OnsetTuning {
   minGap: number;
   /** No onset in the first hops (the window is zero-filled before the stream start). */
   startHops: number;
-  /** Noise-burst channel: a peak of the top-octave rise above hfK typical rises (0: off) ... */
-  hfK: number;
-  /** ... and above this rise (natural log) in a clean top octave ... */
+  /** Noise-burst channel: a peak of the top-octave rise above this (natural log; Infinity: off) ... */
   hfMin: number;
-  /** ... or this one in a steady top octave: slow mean within hfSteady (nat) of the floor. */
+  /** ... or above this one in a steady top octave: its slow mean within hfSteady of its floor. */
   hfMinSteady: number;
   hfSteady: number;
   /** Floor of the top-octave magnitude, as a share of the slow summed band magnitude. */
@@ -60,9 +58,8 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   fallWeight: 0.25,
   minGap: 0.04,
   startHops: 3,
-  hfK: 6,
   hfMin: 0.25,
-  hfMinSteady: 0.12,
+  hfMinSteady: 0.13,
   hfSteady: 0.4,
   hfRel: 0.1,
 };
@@ -73,10 +70,6 @@ const HF_GAMMA = 1e4;
 const HF_RING = 5;
 /** Hops at the stream start during which the noise-burst channel only learns. */
 const HF_WARMUP = 8;
-/** Update rate of the typical rise; a rise enters it clipped to HF_CLIP typical rises + HF_EPS. */
-const HF_RATE = 0.01;
-const HF_CLIP = 2;
-const HF_EPS = 0.01;
 /** Update rates of the slow broadband level and of the top octave's slow mean (per hop). */
 const LEVEL_RATE = 0.02;
 const HF_MEAN_RATE = 0.01;
@@ -99,10 +92,9 @@ export class OnsetDetector {
   private lastOnsetHop = -Infinity;
   private lastStrength = 0;
   private readonly minInterval: number;
-  /** Noise-burst channel: log top-octave magnitudes (ring), rises (ring), their typical size. */
+  /** Noise-burst channel: log top-octave magnitudes (ring) and rises above threshold (ring). */
   private readonly hfLog: Float64Array;
   private readonly hfRise: Float64Array;
-  private hfTypical = 0;
   /** Slow running mean of the summed band magnitudes (the top octave's floor follows it). */
   private level = 0;
   /** Floor (slowly rising running minimum) and slow mean of the log top octave. */
@@ -179,8 +171,8 @@ export class OnsetDetector {
   }
 
   /**
-   * The noise-burst channel: the top octave's log rise over its recent mean, in units of its
-   * typical positive rise, or 0 below the absolute minimum rise.
+   * The noise-burst channel: the top octave's log rise over its recent mean, or 0 below the
+   * threshold.
    */
   private pushHf(hf: number, total: number): number {
     const tn = this.t;
@@ -202,14 +194,9 @@ export class OnsetDetector {
     for (let k = 2; k < HF_RING; k++) ref += ring[(n - k) % HF_RING]!;
     ref /= HF_RING - 2;
     const rise = x - ref;
-    // Typical positive rise, robust to the bursts themselves (clipped).
-    const typ = this.hfTypical;
-    const cap = HF_CLIP * typ + HF_EPS;
-    const pos = rise < 0 ? 0 : rise > cap ? cap : rise;
-    this.hfTypical = typ + Math.max(HF_RATE, 1 / (n - HF_RING + 2)) * (pos - typ);
     const min = this.hfMean - this.hfFloor < tn.hfSteady ? tn.hfMinSteady : tn.hfMin;
     if (n < HF_WARMUP || this.hfRun < HF_RING || rise < min) return 0;
-    return rise / (typ + HF_EPS);
+    return rise;
   }
 
   private hfAt(hop: number): number {
@@ -230,7 +217,7 @@ export class OnsetDetector {
     if (m < tn.startHops) return -1;
     const v = this.at(m);
     if (m - this.lastOnsetHop < this.minInterval) return -1;
-    if (tn.hfK > 0 && this.hfPeak(m)) {
+    if (this.hfPeak(m)) {
       this.lastOnsetHop = m;
       this.lastStrength = v;
       return m;
@@ -263,7 +250,7 @@ export class OnsetDetector {
   /** Whether hop m is a confirmed peak of the noise-burst channel above its threshold. */
   private hfPeak(m: number): boolean {
     const z = this.hfAt(m);
-    if (z < this.t.hfK) return false;
+    if (!(z > 0)) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
     return true;
