@@ -171,8 +171,8 @@ export class OnsetDetector {
   }
 
   /**
-   * The noise-burst channel: the top octave's log rise over its recent mean, or 0 below the
-   * threshold.
+   * The noise-burst channel: the top octave's log rise over its recent mean, as a multiple of
+   * the threshold (an onset from 1 up).
    */
   private pushHf(hf: number, total: number): number {
     const tn = this.t;
@@ -195,8 +195,8 @@ export class OnsetDetector {
     ref /= HF_RING - 2;
     const rise = x - ref;
     const min = this.hfMean - this.hfFloor < tn.hfSteady ? tn.hfMinSteady : tn.hfMin;
-    if (n < HF_WARMUP || this.hfRun < HF_RING || rise < min) return 0;
-    return rise;
+    if (n < HF_WARMUP || this.hfRun < HF_RING) return 0;
+    return rise / min;
   }
 
   private hfAt(hop: number): number {
@@ -250,7 +250,7 @@ export class OnsetDetector {
   /** Whether hop m is a confirmed peak of the noise-burst channel above its threshold. */
   private hfPeak(m: number): boolean {
     const z = this.hfAt(m);
-    if (!(z > 0)) return false;
+    if (!(z >= 1)) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
     return true;

@@ -199,9 +199,18 @@ function melodyCase(seed: number, vibratoCents: number) {
   return articulatedMelody(notes, SR, { vibratoHz: 5 + r() * 2, vibratoCents, amplitude: 0.2 + r() * 0.2 });
 }
 
-for (const snr of [null, 10]) {
+/** Scale a signal to an RMS level (a loud live input). */
+function loud(x: Float32Array, rms = 0.15): Float32Array {
+  let sq = 0;
+  for (const v of x) sq += v * v;
+  const g = rms / Math.sqrt(sq / x.length);
+  return x.map((v) => v * g);
+}
+
+for (const snr of [null, 10, "L10"] as const) {
   const sfx = snr === null ? "" : `@${snr}`;
-  const noisy = (x: Float32Array, seed: number) => (snr === null ? x : withNoise(x, snr, seed));
+  const noisy = (x: Float32Array, seed: number) =>
+    snr === null ? x : snr === 10 ? withNoise(x, snr, seed) : loud(withNoise(x, 10, seed));
   const drumSet: [string, number, number][] = [
     ["rock", 112, 1],
     ["syncopated", 96, 2],
