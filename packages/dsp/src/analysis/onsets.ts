@@ -5,7 +5,9 @@
  * - the onset function used for peak picking: the rise against a wider max filter (+-2 bands,
  *   ~ +-7 semitones, so vibrato and a legato step to a neighbouring note do not count), minus a
  *   share of the falling flux (energy moving from one band to another is a pitch change, not an
- *   attack; a re-articulation or a hit adds energy without taking it elsewhere).
+ *   attack; a re-articulation or a hit adds energy without taking it elsewhere). A band's rise
+ *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
+ *   noise in the narrow low bands does not add up to onsets.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
  *
  * A second, noise-burst channel finds hats and other short noise bursts that broadband noise
@@ -48,6 +50,8 @@ export interface OnsetTuning {
   hfSteady: number;
   /** Floor of the top-octave magnitude, as a share of the slow summed band magnitude. */
   hfRel: number;
+  /** A band's rise counts in the onset function only above noiseK times its typical rise. */
+  noiseK: number;
 }
 
 export const DEFAULT_ONSET_TUNING: OnsetTuning = {
@@ -62,6 +66,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfMinSteady: 0.13,
   hfSteady: 0.4,
   hfRel: 0.1,
+  noiseK: 1.5,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
@@ -76,6 +81,14 @@ const HF_MEAN_RATE = 0.01;
 /** Rise of the top octave's floor tracker (nat per hop; it follows falls at once). */
 const HF_FLOOR_RISE = 0.005;
 
+/**
+ * Typical rise of a band: running mean (rate NOISE_RATE per hop) of its positive change over two
+ * hops, each clipped to NOISE_CLIP typical rises + NOISE_EPS so that attacks barely raise it.
+ */
+const NOISE_RATE = 0.02;
+const NOISE_CLIP = 3;
+const NOISE_EPS = 0.05;
+
 const RING = 32;
 const MAX_HISTORY = 30;
 
@@ -85,6 +98,9 @@ export class OnsetDetector {
   /** Log bands of the last 3 hops (ring) and whether each slot holds real data. */
   private readonly logBands: Float64Array;
   private readonly valid: Uint8Array;
+  /** Typical (noise) rise of each band, and the hops it has seen. */
+  private readonly typical: Float64Array;
+  private typicalHops = 0;
   /** Recent onset-function values (ring) and a scratch buffer for the median. */
   private readonly odf: Float64Array;
   private readonly sorted: Float64Array;
@@ -110,6 +126,7 @@ export class OnsetDetector {
     this.t.historyHops = Math.min(MAX_HISTORY, Math.max(2, Math.round(this.t.historyHops)));
     this.logBands = new Float64Array(3 * bandCount);
     this.valid = new Uint8Array(3);
+    this.typical = new Float64Array(bandCount);
     this.odf = new Float64Array(RING);
     this.sorted = new Float64Array(MAX_HISTORY);
     this.minInterval = Math.max(2, Math.round(this.t.minGap * hopRate));
@@ -147,6 +164,9 @@ export class OnsetDetector {
         const ref = refSlot * B;
         let rise = 0;
         let fall = 0;
+        const typ = this.typical;
+        const k = tn.noiseK;
+        const rate = Math.max(NOISE_RATE, 1 / ++this.typicalHops);
         for (let b = 0; b < B; b++) {
           const x = lb[cur + b]!;
           const own = lb[ref + b]!;
@@ -157,8 +177,13 @@ export class OnsetDetector {
           if (b > 1 && lb[ref + b - 2]! > r2) r2 = lb[ref + b - 2]!;
           if (b + 2 < B && lb[ref + b + 2]! > r2) r2 = lb[ref + b + 2]!;
           if (x > r1) value += x - r1;
-          if (x > r2) rise += x - r2;
+          const gate = k * typ[b]!;
+          if (x > r2 + gate) rise += x - r2 - gate;
           if (own > x) fall += own - x;
+          let d = x > own ? x - own : 0;
+          const cap = NOISE_CLIP * typ[b]! + NOISE_EPS;
+          if (d > cap) d = cap;
+          typ[b] = typ[b]! + rate * (d - typ[b]!);
         }
         onset = rise - tn.fallWeight * fall;
         if (onset < 0) onset = 0;
