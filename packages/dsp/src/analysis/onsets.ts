@@ -66,7 +66,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfMinSteady: 0.13,
   hfSteady: 0.4,
   hfRel: 0.1,
-  noiseK: 1.5,
+  noiseK: 1.25,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
