@@ -15,10 +15,10 @@
  * hat stands out of white noise best) against its mean over hops -2..-4. In log terms the hop to
  * hop fluctuation of noise in so wide a band is small and does not depend on the noise level, so
  * the threshold is an absolute rise: a local maximum above it is an onset too. It is lower when
- * the top octave holds a steady floor (its slow mean near its running minimum: hiss, white noise)
- * than when it is clean, where consonants, pick and fret noise would otherwise count. The top
- * octave is floored at a share of the slow broadband level, so the leakage of tonal sounds into
- * an empty top octave does not count.
+ * the top octave holds a noise floor (its running minimum a sizeable share of the broadband
+ * level: white or pink noise, not the faint hiss of a clean recording) than otherwise, where
+ * consonants, pick and fret noise would count. The top octave is floored at a share of the slow
+ * broadband level, so the leakage of tonal sounds into an empty top octave does not count.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -45,9 +45,9 @@ export interface OnsetTuning {
   startHops: number;
   /** Noise-burst channel: a peak of the top-octave rise above this (natural log; Infinity: off) ... */
   hfMin: number;
-  /** ... or above this one in a steady top octave: its slow mean within hfSteady of its floor. */
-  hfMinSteady: number;
-  hfSteady: number;
+  /** ... or above this one when the top octave holds a noise floor of hfNoisy of the level. */
+  hfMinNoisy: number;
+  hfNoisy: number;
   /** Floor of the top-octave magnitude, as a share of the slow summed band magnitude. */
   hfRel: number;
   /** A band's rise counts in the onset function only above noiseK times its typical rise. */
@@ -63,8 +63,8 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   minGap: 0.04,
   startHops: 3,
   hfMin: 0.25,
-  hfMinSteady: 0.13,
-  hfSteady: 0.4,
+  hfMinNoisy: 0.13,
+  hfNoisy: 0.04,
   hfRel: 0.1,
   noiseK: 1.25,
 };
@@ -75,9 +75,8 @@ const HF_GAMMA = 1e4;
 const HF_RING = 5;
 /** Hops at the stream start during which the noise-burst channel only learns. */
 const HF_WARMUP = 8;
-/** Update rates of the slow broadband level and of the top octave's slow mean (per hop). */
+/** Update rate of the slow broadband level (per hop). */
 const LEVEL_RATE = 0.02;
-const HF_MEAN_RATE = 0.01;
 /** Rise of the top octave's floor tracker (nat per hop; it follows falls at once). */
 const HF_FLOOR_RISE = 0.005;
 
@@ -113,9 +112,8 @@ export class OnsetDetector {
   private readonly hfRise: Float64Array;
   /** Slow running mean of the summed band magnitudes (the top octave's floor follows it). */
   private level = 0;
-  /** Floor (slowly rising running minimum) and slow mean of the log top octave. */
+  /** Floor of the log top octave (a slowly rising running minimum). */
   private hfFloor = 0;
-  private hfMean = 0;
   private hfHops = 0;
   /** Valid hops since the last missed one (the top-octave history is stale after a gap). */
   private hfRun = 0;
@@ -207,19 +205,16 @@ export class OnsetDetector {
     this.level += (n < 10 ? 1 / (n + 1) : LEVEL_RATE) * (total - this.level);
     const x = Math.log1p(HF_GAMMA * (hf + tn.hfRel * this.level));
     ring[n % HF_RING] = x;
-    if (n === 0) {
-      this.hfFloor = x;
-      this.hfMean = x;
-    } else {
-      this.hfFloor = Math.min(x, this.hfFloor + HF_FLOOR_RISE);
-      this.hfMean += (n < 20 ? 1 / (n + 1) : HF_MEAN_RATE) * (x - this.hfMean);
-    }
+    const raw = Math.log(hf + 1e-9);
+    this.hfFloor = n === 0 ? raw : Math.min(raw, this.hfFloor + HF_FLOOR_RISE);
     if (n < HF_RING - 1) return 0;
     let ref = 0;
     for (let k = 2; k < HF_RING; k++) ref += ring[(n - k) % HF_RING]!;
     ref /= HF_RING - 2;
     const rise = x - ref;
-    const min = this.hfMean - this.hfFloor < tn.hfSteady ? tn.hfMinSteady : tn.hfMin;
+    // A noise floor in the top octave: its floor is a sizeable share of the broadband level.
+    const noisy = this.hfFloor - Math.log(this.level + 1e-9) > Math.log(tn.hfNoisy);
+    const min = noisy ? tn.hfMinNoisy : tn.hfMin;
     if (n < HF_WARMUP || this.hfRun < HF_RING) return 0;
     return rise / min;
   }
