@@ -1,9 +1,11 @@
 /**
  * Development harness for the onset detector (excluded from the build): the corpus (clean and
  * with white noise at 10 dB SNR) and signals made here (drum kits, articulated melodies,
- * plucked lines, chord stabs, mixes; clean and at 10 dB), scored like the bench scorer
- * (one-to-one matching within +-50 ms).   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v]
- * Features are cached in CACHE_DIR (delete it after changing features.ts).
+ * plucked lines, chord stabs, mixes; clean, at 10 dB, and at 10 dB scaled to a loud -16 dBFS
+ * RMS: @L10), scored like the bench scorer (one-to-one matching within +-50 ms). TUNE='{...}'
+ * overrides OnsetTuning.   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v]
+ * Features are cached in CACHE_DIR (delete it after changing features.ts). Note: addKick ends
+ * with a click 250 ms after the hit, which the detector rightly reports (s-drums-syncopated).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
