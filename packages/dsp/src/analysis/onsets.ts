@@ -66,7 +66,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfMinNoisy: 0.13,
   hfNoisy: 0.04,
   hfRel: 0.1,
-  noiseK: 1.25,
+  noiseK: 1,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
