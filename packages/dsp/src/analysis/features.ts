@@ -17,6 +17,12 @@ export interface HopFeatures {
   rms: number;
   /** Log-spaced band magnitudes (linear; a full-scale sine gives ~1 in its band). */
   bands: Float32Array;
+  /**
+   * Summed magnitude of the band spectrum from 10 kHz to 20 kHz (or a quarter of the sample rate
+   * to 0.45 of it), same scale as `bands`: the top octave, where hats, cymbals and consonants
+   * stand out of white noise best (the onset detector's noise-burst channel).
+   */
+  hf: number;
   /** Pitch-class energy, C = 0 ... B = 11, from spectral peaks between 60 Hz and ~4.4 kHz. */
   chroma: Float32Array;
   /**
@@ -41,6 +47,9 @@ interface FeatureScratch {
   readonly mag: Float64Array;
   /** Band index of each band-FFT bin, or -1 when outside the banded range. */
   readonly binBand: Int16Array;
+  /** Band-FFT bins of the `hf` sum. */
+  readonly hfFirstBin: number;
+  readonly hfLastBin: number;
   readonly firstChromaBin: number;
   readonly lastChromaBin: number;
   readonly chromaBinHz: number;
@@ -94,6 +103,8 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
     spectrum: new Float64Array(2 * Math.max(bandSize, pitch.length)),
     mag: new Float64Array(Math.max(bandSize, pitch.length) / 2 + 1),
     binBand,
+    hfFirstBin: Math.ceil(Math.min(10000, config.sampleRate * 0.25) / binHz),
+    hfLastBin: Math.min(bandSize / 2 - 1, Math.floor(Math.min(20000, config.sampleRate * 0.45) / binHz)),
     firstChromaBin: Math.max(2, Math.floor(60 / chromaBinHz)),
     lastChromaBin: Math.min(pitch.length / 2 - 2, Math.ceil((pitch.rate * 0.4) / chromaBinHz)),
     chromaBinHz,
@@ -115,6 +126,7 @@ export function createHopFeatures(config: AnalysisConfig): HopFeatures {
     confidence: 0,
     rms: 0,
     bands: new Float32Array(config.bandCount),
+    hf: 0,
     chroma: new Float32Array(12),
     candidates: new Float32Array(2 * PITCH_CANDIDATES),
   };
@@ -163,15 +175,22 @@ export function extractFeaturesInto(
   bands.fill(0);
   const binBand = s.binBand;
   let total = 0;
+  let hf = 0;
+  const hfFirst = s.hfFirstBin;
+  const hfLast = s.hfLastBin;
   for (let k = 1; k <= bandSize / 2; k++) {
     const b = binBand[k]!;
-    if (b < 0) continue;
+    const inHf = k >= hfFirst && k <= hfLast;
+    if (b < 0 && !inHf) continue;
     const re = spectrum[2 * k]!;
     const im = spectrum[2 * k + 1]!;
     const m = Math.sqrt(re * re + im * im) * s.bandScale;
+    if (inHf) hf += m;
+    if (b < 0) continue;
     bands[b] = bands[b]! + m;
     total += m;
   }
+  out.hf = hf;
   // A NaN or infinity anywhere in the window: report an empty hop rather than poison the tracker.
   if (!Number.isFinite(total)) return clearFeatures(out);
 
@@ -222,6 +241,7 @@ function clearFeatures(out: HopFeatures): HopFeatures {
   out.confidence = 0;
   out.rms = 0;
   out.bands.fill(0);
+  out.hf = 0;
   out.chroma.fill(0);
   out.candidates.fill(0);
   return out;

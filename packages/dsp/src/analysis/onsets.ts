@@ -5,32 +5,101 @@
  * - the onset function used for peak picking: the rise against a wider max filter (+-2 bands,
  *   ~ +-7 semitones, so vibrato and a legato step to a neighbouring note do not count), minus a
  *   share of the falling flux (energy moving from one band to another is a pitch change, not an
- *   attack; a re-articulation or a hit adds energy without taking it elsewhere).
+ *   attack; a re-articulation or a hit adds energy without taking it elsewhere). A band's rise
+ *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
+ *   noise in the narrow low bands does not add up to onsets.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
- * Fixed-size state, no allocation per hop.
+ *
+ * A second, noise-burst channel finds hats and other short noise bursts that broadband noise
+ * hides from the flux: the log magnitude of the top octave (`HopFeatures.hf`, 10-20 kHz, where a
+ * hat stands out of white noise best) against its mean over hops -2..-4. In log terms the hop to
+ * hop fluctuation of noise in so wide a band is small and does not depend on the noise level, so
+ * the threshold is an absolute rise: a local maximum above it is an onset too. It is lower when
+ * the top octave holds a noise floor (its running minimum a sizeable share of the broadband
+ * level: white or pink noise, not the faint hiss of a clean recording) than otherwise, where
+ * consonants, pick and fret noise would count. The top octave is floored at a share of the slow
+ * broadband level, so the leakage of tonal sounds into an empty top octave does not count.
+ *
+ * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
+ * no allocation per hop.
  */
 
 /** Log compression: log(1 + GAMMA * magnitude). */
 const GAMMA = 100;
 /** Hops of lookahead used to confirm a peak (the onset is reported this many hops late). */
 export const ONSET_CONFIRM_HOPS = 1;
-const PRE_MAX_HOPS = 3;
-/** Threshold history (hops). */
-const HISTORY_HOPS = 10;
-const THRESHOLD_RATIO = 1.3;
-const THRESHOLD_DELTA = 1.5;
-/** Share of the falling flux subtracted from the rising flux in the onset function. */
-const FALL_WEIGHT = 0.25;
-/** Minimum gap between onsets (s). */
-const MIN_GAP_SECONDS = 0.04;
+
+/** Tunable constants of the onset functions and the peak picking (exported for the dev harness). */
+export interface OnsetTuning {
+  /** Hops before a candidate that must hold lower values. */
+  preMaxHops: number;
+  /** Threshold history (hops). */
+  historyHops: number;
+  thresholdRatio: number;
+  thresholdDelta: number;
+  /** Share of the falling flux subtracted from the rising flux in the onset function. */
+  fallWeight: number;
+  /** Minimum gap between onsets (s). */
+  minGap: number;
+  /** No onset in the first hops (the window is zero-filled before the stream start). */
+  startHops: number;
+  /** Noise-burst channel: a peak of the top-octave rise above this (natural log; Infinity: off) ... */
+  hfMin: number;
+  /** ... or above this one when the top octave holds a noise floor of hfNoisy of the level. */
+  hfMinNoisy: number;
+  hfNoisy: number;
+  /** Floor of the top-octave magnitude, as a share of the slow summed band magnitude. */
+  hfRel: number;
+  /** A band's rise counts in the onset function only above noiseK times its typical rise. */
+  noiseK: number;
+}
+
+export const DEFAULT_ONSET_TUNING: OnsetTuning = {
+  preMaxHops: 3,
+  historyHops: 10,
+  thresholdRatio: 1.3,
+  thresholdDelta: 1.5,
+  fallWeight: 0.25,
+  minGap: 0.04,
+  startHops: 3,
+  hfMin: 0.25,
+  hfMinNoisy: 0.13,
+  hfNoisy: 0.04,
+  hfRel: 0.1,
+  noiseK: 1,
+};
+
+/** Log compression of the top-octave magnitude (floor ~ -80 dB). */
+const HF_GAMMA = 1e4;
+/** Hops of top-octave history (the rise is against the mean of hops -2..-(HF_RING - 1)). */
+const HF_RING = 5;
+/** Hops at the stream start during which the noise-burst channel only learns. */
+const HF_WARMUP = 8;
+/** Update rate of the slow broadband level (per hop). */
+const LEVEL_RATE = 0.02;
+/** Rise of the top octave's floor tracker (nat per hop; it follows falls at once). */
+const HF_FLOOR_RISE = 0.005;
+
+/**
+ * Typical rise of a band: running mean (rate NOISE_RATE per hop) of its positive change over two
+ * hops, each clipped to NOISE_CLIP typical rises + NOISE_EPS so that attacks barely raise it.
+ */
+const NOISE_RATE = 0.02;
+const NOISE_CLIP = 3;
+const NOISE_EPS = 0.05;
 
 const RING = 32;
+const MAX_HISTORY = 30;
 
 export class OnsetDetector {
   private readonly bandCount: number;
+  private readonly t: OnsetTuning;
   /** Log bands of the last 3 hops (ring) and whether each slot holds real data. */
   private readonly logBands: Float64Array;
   private readonly valid: Uint8Array;
+  /** Typical (noise) rise of each band, and the hops it has seen. */
+  private readonly typical: Float64Array;
+  private typicalHops = 0;
   /** Recent onset-function values (ring) and a scratch buffer for the median. */
   private readonly odf: Float64Array;
   private readonly sorted: Float64Array;
@@ -38,32 +107,52 @@ export class OnsetDetector {
   private lastOnsetHop = -Infinity;
   private lastStrength = 0;
   private readonly minInterval: number;
+  /** Noise-burst channel: log top-octave magnitudes (ring) and rises above threshold (ring). */
+  private readonly hfLog: Float64Array;
+  private readonly hfRise: Float64Array;
+  /** Slow running mean of the summed band magnitudes (the top octave's floor follows it). */
+  private level = 0;
+  /** Floor of the log top octave (a slowly rising running minimum). */
+  private hfFloor = 0;
+  private hfHops = 0;
+  /** Valid hops since the last missed one (the top-octave history is stale after a gap). */
+  private hfRun = 0;
 
-  constructor(bandCount: number, hopRate: number) {
+  constructor(bandCount: number, hopRate: number, tuning: Partial<OnsetTuning> = {}) {
     this.bandCount = bandCount;
+    this.t = { ...DEFAULT_ONSET_TUNING, ...tuning };
+    this.t.historyHops = Math.min(MAX_HISTORY, Math.max(2, Math.round(this.t.historyHops)));
     this.logBands = new Float64Array(3 * bandCount);
     this.valid = new Uint8Array(3);
+    this.typical = new Float64Array(bandCount);
     this.odf = new Float64Array(RING);
-    this.sorted = new Float64Array(HISTORY_HOPS);
-    this.minInterval = Math.max(2, Math.round(MIN_GAP_SECONDS * hopRate));
+    this.sorted = new Float64Array(MAX_HISTORY);
+    this.minInterval = Math.max(2, Math.round(this.t.minGap * hopRate));
+    this.hfLog = new Float64Array(HF_RING);
+    this.hfRise = new Float64Array(RING);
   }
 
   /**
    * Push one hop's bands (null for a missed hop). Returns the plain flux of this hop (the beat
    * tracker's detection function). `peakHop()` then tells whether an onset was confirmed.
    */
-  push(bands: Float32Array | null): number {
+  push(bands: Float32Array | null, hf = 0): number {
     this.hop++;
     const slot = this.hop % 3;
     const B = this.bandCount;
+    const tn = this.t;
     let value = 0;
     let onset = 0;
+    let total = 0;
     if (bands === null) {
       this.valid[slot] = 0;
     } else {
       const cur = slot * B;
       const lb = this.logBands;
-      for (let b = 0; b < B; b++) lb[cur + b] = Math.log1p(GAMMA * bands[b]!);
+      for (let b = 0; b < B; b++) {
+        lb[cur + b] = Math.log1p(GAMMA * bands[b]!);
+        total += bands[b]!;
+      }
       this.valid[slot] = 1;
       // Reference: two hops back, else one hop back.
       let refSlot = -1;
@@ -73,6 +162,9 @@ export class OnsetDetector {
         const ref = refSlot * B;
         let rise = 0;
         let fall = 0;
+        const typ = this.typical;
+        const k = tn.noiseK;
+        const rate = Math.max(NOISE_RATE, 1 / ++this.typicalHops);
         for (let b = 0; b < B; b++) {
           const x = lb[cur + b]!;
           const own = lb[ref + b]!;
@@ -83,15 +175,52 @@ export class OnsetDetector {
           if (b > 1 && lb[ref + b - 2]! > r2) r2 = lb[ref + b - 2]!;
           if (b + 2 < B && lb[ref + b + 2]! > r2) r2 = lb[ref + b + 2]!;
           if (x > r1) value += x - r1;
-          if (x > r2) rise += x - r2;
+          const gate = k * typ[b]!;
+          if (x > r2 + gate) rise += x - r2 - gate;
           if (own > x) fall += own - x;
+          let d = x > own ? x - own : 0;
+          const cap = NOISE_CLIP * typ[b]! + NOISE_EPS;
+          if (d > cap) d = cap;
+          typ[b] = typ[b]! + rate * (d - typ[b]!);
         }
-        onset = rise - FALL_WEIGHT * fall;
+        onset = rise - tn.fallWeight * fall;
         if (onset < 0) onset = 0;
       }
     }
     this.odf[this.hop % RING] = onset;
+    if (bands === null) this.hfRun = 0;
+    this.hfRise[this.hop % RING] = bands === null ? 0 : this.pushHf(hf, total);
     return value;
+  }
+
+  /**
+   * The noise-burst channel: the top octave's log rise over its recent mean, as a multiple of
+   * the threshold (an onset from 1 up).
+   */
+  private pushHf(hf: number, total: number): number {
+    const tn = this.t;
+    const n = this.hfHops++;
+    this.hfRun++;
+    const ring = this.hfLog;
+    this.level += (n < 10 ? 1 / (n + 1) : LEVEL_RATE) * (total - this.level);
+    const x = Math.log1p(HF_GAMMA * (hf + tn.hfRel * this.level));
+    ring[n % HF_RING] = x;
+    const raw = Math.log(hf + 1e-9);
+    this.hfFloor = n === 0 ? raw : Math.min(raw, this.hfFloor + HF_FLOOR_RISE);
+    if (n < HF_RING - 1) return 0;
+    let ref = 0;
+    for (let k = 2; k < HF_RING; k++) ref += ring[(n - k) % HF_RING]!;
+    ref /= HF_RING - 2;
+    const rise = x - ref;
+    // A noise floor in the top octave: its floor is a sizeable share of the broadband level.
+    const noisy = this.hfFloor - Math.log(this.level + 1e-9) > Math.log(tn.hfNoisy);
+    const min = noisy ? tn.hfMinNoisy : tn.hfMin;
+    if (n < HF_WARMUP || this.hfRun < HF_RING) return 0;
+    return rise / min;
+  }
+
+  private hfAt(hop: number): number {
+    return hop < 0 || hop <= this.hop - RING ? 0 : this.hfRise[hop % RING]!;
   }
 
   private at(hop: number): number {
@@ -103,17 +232,24 @@ export class OnsetDetector {
    * its onset-function value is then `strength()`.
    */
   peakHop(): number {
+    const tn = this.t;
     const m = this.hop - ONSET_CONFIRM_HOPS;
-    if (m < 1) return -1;
+    if (m < tn.startHops) return -1;
     const v = this.at(m);
+    if (m - this.lastOnsetHop < this.minInterval) return -1;
+    if (this.hfPeak(m)) {
+      this.lastOnsetHop = m;
+      this.lastStrength = v;
+      return m;
+    }
     if (!(v > 0)) return -1;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.at(m + k) > v) return -1;
-    for (let k = 1; k <= PRE_MAX_HOPS; k++) if (this.at(m - k) >= v) return -1;
-    if (m - this.lastOnsetHop < this.minInterval) return -1;
+    for (let k = 1; k <= tn.preMaxHops; k++) if (this.at(m - k) >= v) return -1;
     // Adaptive threshold from the recent past: median + ratio * mean + delta.
+    const H = tn.historyHops;
     const s = this.sorted;
     let mean = 0;
-    for (let k = 0; k < HISTORY_HOPS; k++) {
+    for (let k = 0; k < H; k++) {
       const x = this.at(m - 1 - k);
       mean += x;
       let j = k;
@@ -123,12 +259,21 @@ export class OnsetDetector {
       }
       s[j] = x;
     }
-    mean /= HISTORY_HOPS;
-    const median = 0.5 * (s[(HISTORY_HOPS - 1) >> 1]! + s[HISTORY_HOPS >> 1]!);
-    if (v < median + THRESHOLD_RATIO * mean + THRESHOLD_DELTA) return -1;
+    mean /= H;
+    const median = 0.5 * (s[(H - 1) >> 1]! + s[H >> 1]!);
+    if (v < median + tn.thresholdRatio * mean + tn.thresholdDelta) return -1;
     this.lastOnsetHop = m;
     this.lastStrength = v;
     return m;
+  }
+
+  /** Whether hop m is a confirmed peak of the noise-burst channel above its threshold. */
+  private hfPeak(m: number): boolean {
+    const z = this.hfAt(m);
+    if (!(z >= 1)) return false;
+    for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
+    for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
+    return true;
   }
 
   /** Strength of the last confirmed onset. */

@@ -85,7 +85,10 @@ export class CausalTracker {
     const frameOfHop = (h: number): SampleFrame => frames(Math.max(0, hopEndFrame - (hop - h) * hopSize));
 
     // Onsets.
-    const odf = this.onsets.push(features === null ? null : features.bands);
+    const odf = this.onsets.push(
+      features === null ? null : features.bands,
+      features === null ? 0 : features.hf,
+    );
     const peak = this.onsets.peakHop();
     if (peak >= 0) {
       events.push({

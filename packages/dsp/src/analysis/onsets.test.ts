@@ -1,0 +1,89 @@
+/**
+ * Onsets in noise, on audio the tests make themselves: soft hats between the kick and the snare
+ * under white noise, and steady noise alone (no onset, not even at the stream start).
+ */
+import type { OnsetEvent, PerformanceEvent } from "@performia/protocol";
+import { describe, expect, it } from "vitest";
+import { analyzeSignal } from "./analyze.js";
+import {
+  addHat,
+  addKick,
+  addSnare,
+  articulatedMelody,
+  beatTimesOf,
+  onsetFMeasure,
+  rng,
+  whiteNoise,
+  withNoise,
+} from "./test-signals.js";
+
+const SR = 44100;
+const onsetsOf = (e: PerformanceEvent[]): number[] =>
+  e.filter((x): x is OnsetEvent => x.kind === "onset").map((x) => x.frame / SR);
+
+/** Kick on 1, snare on 3, a soft hat on every sixteenth (as in a sparse groove); hit times. */
+function sparseGroove(bpm: number, duration: number, seed: number) {
+  const r = rng(seed);
+  const buf = new Float32Array(Math.round(duration * SR));
+  const hits: number[] = [];
+  beatTimesOf(duration - 0.3, () => bpm).forEach((b, i) => {
+    for (let s = 0; s < 4; s++) {
+      const t = b + (s * 60) / bpm / 4 + (r() - 0.5) * 0.004;
+      const at = Math.round(t * SR);
+      if (s === 0 && i % 2 === 0) addKick(buf, at, SR, 0.8);
+      if (s === 0 && i % 4 === 2) addSnare(buf, at, SR, 0.45, seed + i);
+      addHat(buf, at, SR, 0.1 * (0.8 + 0.4 * r()), seed * 1000 + at);
+      if (t < duration - 0.2) hits.push(t);
+    }
+  });
+  return { signal: buf, hits };
+}
+
+describe("onsets in noise", () => {
+  for (const [bpm, seed] of [
+    [128, 1],
+    [96, 2],
+  ] as const) {
+    it(`finds soft sixteenth hats under white noise at 15 dB SNR (${bpm} BPM, F >= 0.85)`, () => {
+      const { signal, hits } = sparseGroove(bpm, 10, seed);
+      const found = onsetsOf(analyzeSignal(withNoise(signal, 15, seed), SR).events);
+      expect(onsetFMeasure(hits, found)).toBeGreaterThanOrEqual(0.85);
+    });
+  }
+
+  it("gives few onsets on steady white noise, and none where the stream starts", () => {
+    let count = 0;
+    for (const [amplitude, seed] of [
+      [0.003, 5],
+      [0.01, 6],
+      [0.03, 7],
+      [0.06, 8],
+    ] as const) {
+      const found = onsetsOf(analyzeSignal(whiteNoise(10, SR, amplitude, seed), SR).events);
+      expect(found.filter((t) => t < 0.2)).toEqual([]);
+      count += found.length;
+    }
+    // Now and then a fluctuation of the noise passes for a hat: about once per 10 s, no more.
+    expect(count).toBeLessThanOrEqual(5);
+  });
+
+  it("gives few onsets on loud hiss (white noise at -15 dBFS RMS)", () => {
+    let count = 0;
+    for (const seed of [5, 6, 7])
+      count += onsetsOf(analyzeSignal(whiteNoise(10, SR, 0.3, seed), SR).events).length;
+    // The old flux threshold passed the fluctuation of the narrow low bands about once a second.
+    expect(count).toBeLessThanOrEqual(9);
+  });
+
+  it("finds re-articulations but no noise bursts in a legato line under white noise at 10 dB", () => {
+    const r = rng(8);
+    const notes = Array.from({ length: 14 }, (_, i) => ({
+      midi: 55 + Math.round(r() * 12),
+      duration: 0.3 + r() * 0.3,
+      rearticulate: i > 0 && i % 3 === 0,
+    }));
+    const { signal, onsets } = articulatedMelody(notes, SR, { vibratoHz: 5.5, vibratoCents: 30 });
+    const found = onsetsOf(analyzeSignal(withNoise(signal, 10, 4), SR).events);
+    expect(onsetFMeasure(onsets, found)).toBeGreaterThanOrEqual(0.9);
+  });
+});
