@@ -63,6 +63,13 @@ const PHASE_RATIO = 1.25;
 const PHASE_RATIO_OTHER = 2;
 const PHASE_MIN_SHIFT = 0.2;
 const PHASE_UPDATES = 4;
+/** The music has stopped (no beat is emitted) when the detection function has not exceeded
+ * SILENCE_RATIO of its usual per-beat peak for SILENCE_BEATS beat periods. */
+const SILENCE_BEATS = 1.15;
+const SILENCE_RATIO = 0.2;
+/** (seconds; a shorter period counts as this long there, so a double-time error does not gate
+ * the real beats) */
+const SILENCE_MIN_PERIOD = 0.6;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -124,6 +131,8 @@ export class BeatTracker {
   private readonly future: Float64Array;
   private phaseCandidate = -1;
   private phaseCount = 0;
+  /** Running mean of the detection function's peak over one beat period (at each beat). */
+  private beatPeak = 0;
 
   /**
    * @param hopRate hops per second
@@ -223,12 +232,26 @@ export class BeatTracker {
       this.predictAt = -1;
     }
     if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
-      out.beatHop = this.nextBeat;
+      if (!this.silent(n)) out.beatHop = this.nextBeat;
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
     }
     return out;
+  }
+
+  /** Whether the music seems to have stopped: no detection-function peak near the usual
+   * per-beat peak over the last SILENCE_BEATS periods (updates the usual peak otherwise). */
+  private silent(n: number): boolean {
+    const span = Math.min(
+      Math.round(SILENCE_BEATS * Math.max(this.period, SILENCE_MIN_PERIOD * this.hopRate)),
+      this.capacity - 1,
+    );
+    let peak = 0;
+    for (let h = n; h > n - span && h >= 0; h--) peak = Math.max(peak, this.odfAt(h));
+    if (this.beatPeak > 0 && peak < SILENCE_RATIO * this.beatPeak) return true;
+    this.beatPeak = this.beatPeak === 0 ? peak : 0.8 * this.beatPeak + 0.2 * peak;
+    return false;
   }
 
   private setTempo(bpm: number): void {
