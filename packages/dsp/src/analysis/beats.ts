@@ -44,6 +44,26 @@ const CHALLENGER_UPDATES = 2;
 /** The same on the long-window observation (any tempo, octaves included). */
 const LONG_CHALLENGER_RATIO = 1.2;
 const LONG_CHALLENGER_UPDATES = 3;
+/** Metrical-ratio check: tempi in these ratios to the current one, */
+const RATIOS = [3 / 4, 4 / 3];
+/** compared over this many beats of each, */
+const RATIO_BEATS = 6;
+/** (the same test on a step challenger) */
+const SHORT_PULSE_BEATS = 4;
+/** replace it when they collect this much more for this many updates in a row. */
+const RATIO_MARGIN = 1.15;
+const RATIO_UPDATES = 3;
+/** Only tempi that the observation itself supports this much (relative to the current one). */
+const RATIO_MIN_OBS = 0.6;
+/** Ramp following: slope over this many tempo updates (at least TREND_MIN_UPDATES), */
+const TREND_UPDATES = 12;
+const TREND_MIN_UPDATES = 6;
+/** applied when steeper than this (log tempo per second), */
+const TREND_MIN_SLOPE = 0.004;
+/** extrapolated this far ahead (s), by at most TREND_MAX (log). */
+const TREND_LEAD = 1.5;
+const TREND_MAX = 0.06;
+const TREND_MIN_R2 = 0.8;
 /** Octave corrections of the first estimate are allowed for this long after it. */
 const EARLY_LEVEL_SECONDS = 2.5;
 const ALPHA = 0.9;
@@ -111,6 +131,10 @@ export class BeatTracker {
   private readonly shortObs: Float64Array;
   private readonly shortHistory: number;
   private challengerCount = 0;
+  private readonly trend = new Float64Array(TREND_UPDATES);
+  private trendCount = 0;
+  private ratioCandidate = -1;
+  private ratioCount = 0;
   private longChallenger = -1;
   private longCount = 0;
   private firstEstimate = Infinity;
@@ -423,7 +447,45 @@ export class BeatTracker {
     this.combInto(this.shortObs, ms);
     const m = Math.min(n + 1, this.history);
     this.observe(m, n - m + 1, RECENCY_SECONDS * this.hopRate, this.windowAcf, false);
-    return this.filterTempo(m);
+    const bpm = this.filterTempo(m);
+    return bpm > 0 ? this.followTrend(bpm) : bpm;
+  }
+
+  /**
+   * Ramps: the observation lags a changing tempo (its window reaches seconds back). The slope of
+   * the log tempo over the last TREND_UPDATES updates (least squares) extrapolated TREND_LEAD
+   * seconds ahead, when it is steady enough to be a ramp, not noise. Restarts clear it.
+   */
+  private followTrend(bpm: number): number {
+    const t = this.trend;
+    if (this.changed) this.trendCount = 0;
+    t[this.trendCount % t.length] = Math.log(bpm);
+    this.trendCount++;
+    const k = Math.min(this.trendCount, t.length);
+    if (k < TREND_MIN_UPDATES) return bpm;
+    // Least-squares slope over x = 0..k-1 (oldest first).
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
+    for (let i = 0; i < k; i++) {
+      const y = t[(this.trendCount - k + i) % t.length]! - t[(this.trendCount - 1) % t.length]!;
+      sx += i;
+      sy += y;
+      sxx += i * i;
+      sxy += i * y;
+      syy += y * y;
+    }
+    const vx = k * sxx - sx * sx;
+    const vy = k * syy - sy * sy;
+    const cxy = k * sxy - sx * sy;
+    const slope = cxy / vx; // per update
+    const perSecond = slope / UPDATE_SECONDS;
+    // Steady: the line explains most of the variation (r² = cxy² / (vx·vy)).
+    if (Math.abs(perSecond) < TREND_MIN_SLOPE || cxy * cxy < TREND_MIN_R2 * vx * vy) return bpm;
+    const lead = Math.max(-TREND_MAX, Math.min(TREND_MAX, perSecond * TREND_LEAD));
+    return bpm * Math.exp(lead);
   }
 
   /** Normalised autocorrelation of the detection function over `m` hops from `start` into this.acf. */
@@ -572,7 +634,8 @@ export class BeatTracker {
       far > CHALLENGER_MIN &&
       far < CHALLENGER_MAX &&
       !octave &&
-      so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best)
+      so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) &&
+      this.pulseAgrees(sBest, best, SHORT_PULSE_BEATS)
     ) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
@@ -605,7 +668,8 @@ export class BeatTracker {
       this.raw[rBest]! > LONG_CHALLENGER_RATIO * this.raw[best]! &&
       (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
-          !isOctave(this.grid[rBest]! / this.grid[best]!)))
+          !isOctave(this.grid[rBest]! / this.grid[best]!))) &&
+      this.pulseAgrees(rBest, best, RATIO_BEATS)
     ) {
       if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
       else {
@@ -625,6 +689,7 @@ export class BeatTracker {
       this.longChallenger = -1;
       this.longCount = 0;
     }
+    best = this.checkRatios(best);
     // Refine within the grid step by a parabola through the neighbouring beliefs.
     const l = belief[best - 1] ?? 0;
     const c = belief[best]!;
@@ -632,6 +697,95 @@ export class BeatTracker {
     const denom = l - 2 * c + r;
     const off = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / denom)) : 0;
     return MIN_BPM * GRID_STEP ** (best + off);
+  }
+
+  /**
+   * A 3:2 or 4:3 metrical error (a comb over the autocorrelation can prefer the dotted-eighth
+   * grid of a busy pattern): compare the onset mass that the beats of the current tempo and of
+   * the tempi 2/3, 3/4, 4/3 and 3/2 of it collect at their best phase; one that collects clearly
+   * more for RATIO_UPDATES updates in a row replaces the current tempo. Returns the state.
+   */
+  private checkRatios(best: number): number {
+    const b = this.grid[best]!;
+    const cur = this.pulseSalience(b);
+    let cand = -1;
+    let candValue = RATIO_MARGIN * cur;
+    for (const r of RATIOS) {
+      const s = this.peakNear(b * r);
+      if (s < 0 || this.raw[s]! < RATIO_MIN_OBS * this.raw[best]!) continue;
+      const v = this.pulseSalience(this.grid[s]!);
+      if (v > candValue) {
+        candValue = v;
+        cand = s;
+      }
+    }
+    if (cand < 0) {
+      this.ratioCount = 0;
+      return best;
+    }
+    if (this.ratioCandidate >= 0 && Math.abs(this.ratioCandidate - cand) <= 3) this.ratioCount++;
+    else this.ratioCount = 1;
+    this.ratioCandidate = cand;
+    if (this.ratioCount < RATIO_UPDATES) return best;
+    this.ratioCount = 0;
+    this.ratioCandidate = -1;
+    const belief = this.belief;
+    let total = 0;
+    for (let s = 0; s < belief.length; s++) {
+      const d = (s - cand) / 3;
+      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
+      total += belief[s]!;
+    }
+    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    this.changed = true;
+    return cand;
+  }
+
+  /** False when state `to` is a 3:2 or 4:3 relative of state `from` whose beats collect less
+   * onset mass (a challenger must not bring back a metrical error the ratio check removed). */
+  private pulseAgrees(to: number, from: number, beats: number): boolean {
+    const r = this.grid[to]! / this.grid[from]!;
+    let related = false;
+    for (const q of RATIOS) if (Math.abs(Math.log(r / q)) < 0.04) related = true;
+    return (
+      !related || this.pulseSalience(this.grid[to]!, beats) > this.pulseSalience(this.grid[from]!, beats)
+    );
+  }
+
+  /** The state of the largest local maximum of the long-window observation within 4 % of `bpm`,
+   * or -1. */
+  private peakNear(bpm: number): number {
+    const raw = this.raw;
+    const lo = Math.max(1, Math.ceil(Math.log((bpm * 0.96) / MIN_BPM) / Math.log(GRID_STEP)));
+    const hi = Math.min(raw.length - 2, Math.floor(Math.log((bpm * 1.04) / MIN_BPM) / Math.log(GRID_STEP)));
+    let best = -1;
+    for (let s = lo; s <= hi; s++) {
+      if (raw[s]! >= raw[s - 1]! && raw[s]! >= raw[s + 1]! && (best < 0 || raw[s]! > raw[best]!)) best = s;
+    }
+    return best;
+  }
+
+  /** Weighted mean of the detection-function peaks (±2 hops) at the beats of `bpm` over the
+   * last RATIO_SECONDS, at the phase where it is largest. */
+  private pulseSalience(bpm: number, beats = RATIO_BEATS): number {
+    const n = this.hop;
+    const p = (60 * this.hopRate) / bpm;
+    const span = Math.min(n - 2, this.capacity - 3);
+    let best = 0;
+    for (let phi = 0; phi < Math.round(p); phi++) {
+      let v = 0;
+      let w = 0;
+      for (let k = 0; k < beats; k++) {
+        const h = Math.round(n - phi - k * p);
+        if (h < n - span) break;
+        let a = 0;
+        for (let d = -2; d <= 2; d++) a = Math.max(a, this.odfAt(h + d));
+        v += a;
+        w++;
+      }
+      if (w > 0 && v / w > best) best = v / w;
+    }
+    return best;
   }
 
   /** Largest value of `o` within ±2 states of `s`. */
