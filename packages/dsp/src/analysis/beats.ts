@@ -30,6 +30,15 @@ const RECENCY_SECONDS = 1.5;
 /** Short window of the change detector. */
 const SHORT_HISTORY_SECONDS = 2.5;
 const SHORT_RECENCY_SECONDS = 2;
+/** Window of the fast step detector: a plausible step that it prefers by STEP_RATIO and whose
+ * last STEP_PULSE_BEATS beats collect STEP_PULSE_MARGIN times the onset mass of the current
+ * tempo's, for STEP_UPDATES updates, restarts the tempo filter there. */
+const STEP_HISTORY_SECONDS = 1.6;
+const STEP_RECENCY_SECONDS = 1.5;
+const STEP_RATIO = 1.3;
+const STEP_UPDATES = 1;
+const STEP_PULSE_BEATS = 4;
+const STEP_PULSE_MARGIN = 1.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
@@ -48,7 +57,7 @@ const LONG_CHALLENGER_UPDATES = 3;
 const RATIOS = [3 / 4, 4 / 3];
 /** compared over this many beats of each, */
 const RATIO_BEATS = 6;
-/** (the same test on a step challenger) */
+/** (the same test on a step challenger, over fewer beats) */
 const SHORT_PULSE_BEATS = 4;
 /** replace it when they collect this much more for this many updates in a row. */
 const RATIO_MARGIN = 1.15;
@@ -125,9 +134,13 @@ export class BeatTracker {
   private readonly raw: Float64Array;
   private challenger = -1;
   private readonly windowAcf: Float64Array;
-  private windowAcfFor = -1;
+  private readonly windowAcfFor = new Float64Array(3).fill(-1);
+  private readonly windowAcfStep: Float64Array;
+  private readonly stepObs: Float64Array;
+  private readonly stepHistory: number;
+  private stepCandidate = -1;
+  private stepCount = 0;
   private readonly windowAcfShort: Float64Array;
-  private windowAcfShortFor = -1;
   private readonly shortObs: Float64Array;
   private readonly shortHistory: number;
   private challengerCount = 0;
@@ -196,6 +209,9 @@ export class BeatTracker {
     this.windowAcfShort = new Float64Array(2 * size);
     this.shortObs = new Float64Array(states);
     this.shortHistory = Math.round(SHORT_HISTORY_SECONDS * hopRate);
+    this.windowAcfStep = new Float64Array(2 * size);
+    this.stepObs = new Float64Array(states);
+    this.stepHistory = Math.round(STEP_HISTORY_SECONDS * hopRate);
     const half = Math.ceil(3 * TRANSITION_SIGMA);
     this.kernel = new Float64Array(2 * half + 1);
     for (let k = -half; k <= half; k++) this.kernel[k + half] = Math.exp(-0.5 * (k / TRANSITION_SIGMA) ** 2);
@@ -443,10 +459,13 @@ export class BeatTracker {
     if (this.firstEstimate === Infinity) this.firstEstimate = n;
     // Short window first (change detection), then the long one (left in this.acf).
     const ms = Math.min(n + 1, this.shortHistory);
-    this.observe(ms, n - ms + 1, SHORT_RECENCY_SECONDS * this.hopRate, this.windowAcfShort, true);
+    this.observe(ms, n - ms + 1, SHORT_RECENCY_SECONDS * this.hopRate, this.windowAcfShort, 1);
     this.combInto(this.shortObs, ms);
+    const mv = Math.min(n + 1, this.stepHistory);
+    this.observe(mv, n - mv + 1, STEP_RECENCY_SECONDS * this.hopRate, this.windowAcfStep, 2);
+    this.combInto(this.stepObs, mv);
     const m = Math.min(n + 1, this.history);
-    this.observe(m, n - m + 1, RECENCY_SECONDS * this.hopRate, this.windowAcf, false);
+    this.observe(m, n - m + 1, RECENCY_SECONDS * this.hopRate, this.windowAcf, 0);
     const bpm = this.filterTempo(m);
     return bpm > 0 ? this.followTrend(bpm) : bpm;
   }
@@ -489,16 +508,15 @@ export class BeatTracker {
   }
 
   /** Normalised autocorrelation of the detection function over `m` hops from `start` into this.acf. */
-  private observe(m: number, start: number, recency: number, wx: Float64Array, short: boolean): void {
+  private observe(m: number, start: number, recency: number, wx: Float64Array, slot: number): void {
     const x = this.x;
     const size = this.fftSize;
     // Autocorrelation of the weighting window itself, to normalise the lags (unbiased estimate).
-    if ((short ? this.windowAcfShortFor : this.windowAcfFor) !== m) {
+    if (this.windowAcfFor[slot] !== m) {
       x.fill(0);
       for (let i = 0; i < m; i++) x[i] = Math.exp(-(m - 1 - i) / (2 * recency));
       this.autocorrelate(wx);
-      if (short) this.windowAcfShortFor = m;
-      else this.windowAcfFor = m;
+      this.windowAcfFor[slot] = m;
     }
     this.fillInput(x, m, start, recency);
     this.autocorrelate(this.acf);
@@ -627,16 +645,10 @@ export class BeatTracker {
     const so = this.shortObs;
     let sBest = 0;
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
-    const ratio = this.grid[sBest]! / this.grid[best]!;
-    const far = Math.abs(Math.log(ratio));
-    const octave = isOctave(ratio);
-    if (
-      far > CHALLENGER_MIN &&
-      far < CHALLENGER_MAX &&
-      !octave &&
-      so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) &&
-      this.pulseAgrees(sBest, best, SHORT_PULSE_BEATS)
-    ) {
+    if (!(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
+      sBest = -1;
+    else if (!this.pulseAgrees(sBest, best, SHORT_PULSE_BEATS)) sBest = -1;
+    if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
         this.challenger = sBest;
@@ -659,6 +671,7 @@ export class BeatTracker {
       this.challenger = -1;
       this.challengerCount = 0;
     }
+    best = this.checkStep(best);
     // The long-window observation alone has clearly preferred another tempo (an octave
     // included: an early wrong level), and the short one agrees, for a while: restart from it.
     let rBest = 0;
@@ -739,6 +752,46 @@ export class BeatTracker {
     for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
     this.changed = true;
     return cand;
+  }
+
+  /** The fast step detector (see STEP_HISTORY_SECONDS); returns the (possibly new) state. */
+  private checkStep(best: number): number {
+    const vo = this.stepObs;
+    let c = 0;
+    for (let s = 0; s < vo.length; s++) if (vo[s]! > vo[c]!) c = s;
+    const ok =
+      this.plausibleStep(c, best) &&
+      vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
+      this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
+        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS);
+    if (!ok) {
+      this.stepCandidate = -1;
+      this.stepCount = 0;
+      return best;
+    }
+    if (this.stepCandidate >= 0 && Math.abs(this.stepCandidate - c) <= 3) this.stepCount++;
+    else this.stepCount = 1;
+    this.stepCandidate = c;
+    if (this.stepCount < STEP_UPDATES) return best;
+    this.stepCandidate = -1;
+    this.stepCount = 0;
+    const belief = this.belief;
+    let total = 0;
+    for (let s = 0; s < belief.length; s++) {
+      const d = (s - c) / 3;
+      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
+      total += belief[s]!;
+    }
+    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    this.changed = true;
+    return c;
+  }
+
+  /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */
+  private plausibleStep(s: number, best: number): boolean {
+    const ratio = this.grid[s]! / this.grid[best]!;
+    const far = Math.abs(Math.log(ratio));
+    return far > CHALLENGER_MIN && far < CHALLENGER_MAX && !isOctave(ratio);
   }
 
   /** False when state `to` is a 3:2 or 4:3 relative of state `from` whose beats collect less
