@@ -55,10 +55,8 @@ const LONG_CHALLENGER_RATIO = 1.2;
 const LONG_CHALLENGER_UPDATES = 3;
 /** Metrical-ratio check: tempi in these ratios to the current one, */
 const RATIOS = [3 / 4, 4 / 3];
-/** compared over this many beats of each, */
+/** compared over this many beats of each (the same test guards the challengers), */
 const RATIO_BEATS = 6;
-/** (the same test on a step challenger, over fewer beats) */
-const SHORT_PULSE_BEATS = 4;
 /** replace it when they collect this much more for this many updates in a row. */
 const RATIO_MARGIN = 1.15;
 const RATIO_UPDATES = 3;
@@ -647,7 +645,7 @@ export class BeatTracker {
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
     if (!(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
       sBest = -1;
-    else if (!this.pulseAgrees(sBest, best, SHORT_PULSE_BEATS)) sBest = -1;
+    else if (!this.pulseAgrees(sBest, best)) sBest = -1;
     if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
@@ -682,7 +680,7 @@ export class BeatTracker {
       (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
           !isOctave(this.grid[rBest]! / this.grid[best]!))) &&
-      this.pulseAgrees(rBest, best, RATIO_BEATS)
+      this.pulseAgrees(rBest, best)
     ) {
       if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
       else {
@@ -796,13 +794,11 @@ export class BeatTracker {
 
   /** False when state `to` is a 3:2 or 4:3 relative of state `from` whose beats collect less
    * onset mass (a challenger must not bring back a metrical error the ratio check removed). */
-  private pulseAgrees(to: number, from: number, beats: number): boolean {
+  private pulseAgrees(to: number, from: number): boolean {
     const r = this.grid[to]! / this.grid[from]!;
     let related = false;
     for (const q of RATIOS) if (Math.abs(Math.log(r / q)) < 0.04) related = true;
-    return (
-      !related || this.pulseSalience(this.grid[to]!, beats) > this.pulseSalience(this.grid[from]!, beats)
-    );
+    return !related || this.pulseSalience(this.grid[to]!) > this.pulseSalience(this.grid[from]!);
   }
 
   /** The state of the largest local maximum of the long-window observation within 4 % of `bpm`,
