@@ -90,13 +90,13 @@ const PHASE_RATIO = 1.25;
 const PHASE_RATIO_OTHER = 2;
 const PHASE_MIN_SHIFT = 0.2;
 const PHASE_UPDATES = 4;
-/** The music has stopped (no beat is emitted) when the detection function has not exceeded
- * SILENCE_RATIO of its usual per-beat peak for SILENCE_BEATS beat periods. */
+/** The music has stopped (no beat is emitted) when the detection function has not reached
+ * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS beat periods and
+ * SILENCE_GAP times the longest such gap of the last SILENCE_HISTORY_SECONDS. */
 const SILENCE_BEATS = 1.15;
 const SILENCE_RATIO = 0.2;
-/** (seconds; a shorter period counts as this long there, so a double-time error does not gate
- * the real beats) */
-const SILENCE_MIN_PERIOD = 0.6;
+const SILENCE_HISTORY_SECONDS = 4;
+const SILENCE_GAP = 1.1;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -278,16 +278,33 @@ export class BeatTracker {
     return out;
   }
 
-  /** Whether the music seems to have stopped: no detection-function peak near the usual
-   * per-beat peak over the last SILENCE_BEATS periods (updates the usual peak otherwise). */
+  /**
+   * Whether the music seems to have stopped: the detection function has not reached
+   * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS periods and than
+   * SILENCE_GAP times the longest such gap of the last SILENCE_HISTORY_SECONDS (a sparse pattern
+   * or a double-time error is not silence). Updates the usual peak otherwise.
+   */
   private silent(n: number): boolean {
-    const span = Math.min(
-      Math.round(SILENCE_BEATS * Math.max(this.period, SILENCE_MIN_PERIOD * this.hopRate)),
-      this.capacity - 1,
-    );
+    const limit = Math.min(n, this.capacity - 2, Math.round(SILENCE_HISTORY_SECONDS * this.hopRate));
+    const span = Math.round(SILENCE_BEATS * this.period);
+    const th = SILENCE_RATIO * this.beatPeak;
     let peak = 0;
-    for (let h = n; h > n - span && h >= 0; h--) peak = Math.max(peak, this.odfAt(h));
-    if (this.beatPeak > 0 && peak < SILENCE_RATIO * this.beatPeak) return true;
+    let last = -1;
+    let prev = -1;
+    let maxGap = 0;
+    for (let h = n; h >= n - limit; h--) {
+      const v = this.odfAt(h);
+      if (n - h < span) peak = Math.max(peak, v);
+      if (this.beatPeak > 0 && v >= th) {
+        if (last < 0) last = h;
+        else maxGap = Math.max(maxGap, prev - h);
+        prev = h;
+      }
+    }
+    if (this.beatPeak > 0) {
+      const gap = last < 0 ? limit : n - last;
+      if (gap > Math.max(span, SILENCE_GAP * maxGap)) return true;
+    }
     this.beatPeak = this.beatPeak === 0 ? peak : 0.8 * this.beatPeak + 0.2 * peak;
     return false;
   }
