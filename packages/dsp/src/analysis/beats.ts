@@ -62,6 +62,8 @@ const RATIO_MARGIN = 1.15;
 const RATIO_UPDATES = 3;
 /** Only tempi that the observation itself supports this much (relative to the current one). */
 const RATIO_MIN_OBS = 0.6;
+/** Observation factor near a relative found clearly weaker. */
+const RATIO_DAMP = 0.5;
 /** Ramp following: slope over this many tempo updates (at least TREND_MIN_UPDATES), */
 const TREND_UPDATES = 12;
 const TREND_MIN_UPDATES = 6;
@@ -145,6 +147,8 @@ export class BeatTracker {
   private readonly trend = new Float64Array(TREND_UPDATES);
   private trendCount = 0;
   private ratioCandidate = -1;
+  /** States of 3:4 / 4:3 relatives found clearly weaker at the last update (-1: none). */
+  private readonly damped = new Int32Array(RATIOS.length).fill(-1);
   private ratioCount = 0;
   private longChallenger = -1;
   private longCount = 0;
@@ -630,6 +634,13 @@ export class BeatTracker {
       obsSum += o;
     }
     if (!(obsSum > 0)) return this.bpm;
+    for (const d of this.damped) {
+      if (d < 0) continue;
+      for (let k = Math.max(0, d - 3); k <= Math.min(states - 1, d + 3); k++) {
+        obsSum -= obs[k]! * (1 - RATIO_DAMP);
+        obs[k] = obs[k]! * RATIO_DAMP;
+      }
+    }
 
     // Predict (Gaussian transition + uniform floor), then update with the observation.
     const belief = this.belief;
@@ -738,10 +749,13 @@ export class BeatTracker {
     const cur = this.pulseSalience(b);
     let cand = -1;
     let candValue = RATIO_MARGIN * cur;
-    for (const r of RATIOS) {
-      const s = this.peakNear(b * r);
+    for (let i = 0; i < RATIOS.length; i++) {
+      const s = this.peakNear(b * RATIOS[i]!);
+      this.damped[i] = -1;
       if (s < 0 || this.raw[s]! < RATIO_MIN_OBS * this.raw[best]!) continue;
       const v = this.pulseSalience(this.grid[s]!);
+      // Clearly weaker: damp it in the next observations, so that the filter does not drift there.
+      if (v * RATIO_MARGIN < cur) this.damped[i] = s;
       if (v > candValue) {
         candValue = v;
         cand = s;
