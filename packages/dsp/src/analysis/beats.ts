@@ -89,7 +89,7 @@ const PHASE_BEATS = 3;
 const PHASE_CHECK_BEATS = 6;
 /** Required ratio for a shift of half a beat (the off-beat), and for any other shift. */
 const PHASE_RATIO = 1.25;
-const PHASE_RATIO_OTHER = 2;
+const PHASE_RATIO_OTHER = 1.5;
 const PHASE_MIN_SHIFT = 0.2;
 const PHASE_UPDATES = 4;
 /** The music has stopped (no beat is emitted) when the detection function has not reached
