@@ -65,8 +65,8 @@ const RATIO_MIN_OBS = 0.6;
 /** Observation factor near a relative found clearly weaker. */
 const RATIO_DAMP = 0.5;
 /** Ramp following: slope over this many tempo updates (at least TREND_MIN_UPDATES), */
-const TREND_UPDATES = 12;
-const TREND_MIN_UPDATES = 6;
+const TREND_UPDATES = 8;
+const TREND_MIN_UPDATES = 5;
 /** applied when steeper than this (log tempo per second), */
 const TREND_MIN_SLOPE = 0.004;
 /** extrapolated this far ahead (s), by at most TREND_MAX (log). */
