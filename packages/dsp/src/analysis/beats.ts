@@ -13,6 +13,16 @@
  * - Phase check: the cumulative score reinforces whatever phase it started on, so every tempo
  *   update the beat comb at the current phase is compared with the best phase over the last
  *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
+ * - Metrical ratio check: a comb over the autocorrelation can prefer the dotted-eighth grid of a
+ *   busy pattern (4:3 of the beat). The onset mass that the beats of the tempo 3/4 and 4/3 of
+ *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
+ *   is damped in the observation and the challengers may not bring it back.
+ * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
+ *   also collects clearly more onset mass at its last 4 beats restarts the filter there.
+ * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
+ *   observation lags a changing tempo by about that much).
+ * - Silence: no beat is emitted once the detection function has stayed low for longer than a beat
+ *   and than the longest recent gap between onsets (the band has stopped).
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -634,7 +644,8 @@ export class BeatTracker {
       obsSum += o;
     }
     if (!(obsSum > 0)) return this.bpm;
-    for (const d of this.damped) {
+    for (let i = 0; i < this.damped.length; i++) {
+      const d = this.damped[i]!;
       if (d < 0) continue;
       for (let k = Math.max(0, d - 3); k <= Math.min(states - 1, d + 3); k++) {
         obsSum -= obs[k]! * (1 - RATIO_DAMP);
@@ -828,7 +839,7 @@ export class BeatTracker {
   private pulseAgrees(to: number, from: number): boolean {
     const r = this.grid[to]! / this.grid[from]!;
     let related = false;
-    for (const q of RATIOS) if (Math.abs(Math.log(r / q)) < 0.04) related = true;
+    for (let i = 0; i < RATIOS.length; i++) if (Math.abs(Math.log(r / RATIOS[i]!)) < 0.04) related = true;
     return !related || this.pulseSalience(this.grid[to]!) > this.pulseSalience(this.grid[from]!);
   }
 
