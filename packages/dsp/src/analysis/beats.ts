@@ -132,6 +132,10 @@ export class BeatTracker {
   // Tempo estimation.
   private readonly history: number;
   private readonly fftSize: number;
+  private readonly smallSize: number;
+  private readonly fftSmall: FFT;
+  private readonly xSmall: Float64Array;
+  private readonly specSmall: Float64Array;
   private readonly fft: FFT;
   private readonly x: Float64Array;
   private readonly spec: Float64Array;
@@ -224,6 +228,12 @@ export class BeatTracker {
     this.windowAcfStep = new Float64Array(2 * size);
     this.stepObs = new Float64Array(states);
     this.stepHistory = Math.round(STEP_HISTORY_SECONDS * hopRate);
+    let smallSize = 1;
+    while (smallSize < 2 * Math.max(this.shortHistory, this.stepHistory)) smallSize *= 2;
+    this.smallSize = Math.min(smallSize, size);
+    this.fftSmall = new FFT(this.smallSize);
+    this.xSmall = new Float64Array(this.smallSize);
+    this.specSmall = new Float64Array(2 * this.smallSize);
     const half = Math.ceil(3 * TRANSITION_SIGMA);
     this.kernel = new Float64Array(2 * half + 1);
     for (let k = -half; k <= half; k++) this.kernel[k + half] = Math.exp(-0.5 * (k / TRANSITION_SIGMA) ** 2);
@@ -538,23 +548,26 @@ export class BeatTracker {
 
   /** Normalised autocorrelation of the detection function over `m` hops from `start` into this.acf. */
   private observe(m: number, start: number, recency: number, wx: Float64Array, slot: number): void {
-    const x = this.x;
-    const size = this.fftSize;
+    // The short windows (slots 1 and 2) fit a smaller transform (zero padding to twice the window
+    // keeps the autocorrelation linear).
+    const small = slot > 0;
+    const x = small ? this.xSmall : this.x;
+    const size = small ? this.smallSize : this.fftSize;
     // Autocorrelation of the weighting window itself, to normalise the lags (unbiased estimate).
     if (this.windowAcfFor[slot] !== m) {
       x.fill(0);
       for (let i = 0; i < m; i++) x[i] = Math.exp(-(m - 1 - i) / (2 * recency));
-      this.autocorrelate(wx);
+      this.autocorrelate(wx, small);
       this.windowAcfFor[slot] = m;
     }
     this.fillInput(x, m, start, recency);
-    this.autocorrelate(this.acf);
+    this.autocorrelate(this.acf, small);
     const maxLag = Math.min(m - 1, size / 2);
     for (let l = 0; l <= maxLag; l++) {
       const norm = wx[2 * l]!;
       this.acf[2 * l] = norm > 1e-9 ? this.acf[2 * l]! / norm : 0;
     }
-    for (let l = maxLag + 1; l <= size / 2; l++) this.acf[2 * l] = 0;
+    for (let l = maxLag + 1; l <= this.fftSize / 2; l++) this.acf[2 * l] = 0;
   }
 
   /** Comb over multiples of each candidate period of this.acf (prior-weighted) into `out`. */
@@ -611,11 +624,13 @@ export class BeatTracker {
     }
   }
 
-  /** Autocorrelation of `this.x` (zero-padded) into `out` (real parts at even indices). */
-  private autocorrelate(out: Float64Array): void {
-    const size = this.fftSize;
-    const spec = this.spec;
-    this.fft.realTransform(spec, this.x);
+  /** Autocorrelation of `this.x` (or `this.xSmall`, zero-padded) into `out` (real parts at even
+   * indices). */
+  private autocorrelate(out: Float64Array, small: boolean): void {
+    const size = small ? this.smallSize : this.fftSize;
+    const spec = small ? this.specSmall : this.spec;
+    const fft = small ? this.fftSmall : this.fft;
+    fft.realTransform(spec, small ? this.xSmall : this.x);
     for (let k = 0; k <= size / 2; k++) {
       const re = spec[2 * k]!;
       const im = spec[2 * k + 1]!;
@@ -626,7 +641,7 @@ export class BeatTracker {
         spec[2 * (size - k) + 1] = 0;
       }
     }
-    this.fft.inverseTransform(out, spec);
+    fft.inverseTransform(out, spec);
   }
 
   /** Comb-filter the normalised autocorrelation and run one step of the tempo filter. */
