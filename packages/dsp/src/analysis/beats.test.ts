@@ -31,7 +31,7 @@ function precision(events: PerformanceEvent[], truth: readonly number[], from: n
 }
 
 describe("beat tracker: metrical level", () => {
-  for (const bpm of [60, 160]) {
+  for (const bpm of [60, 160, 180]) {
     it(`reports a ${bpm} BPM click at ${bpm} BPM (not halved or doubled), beats on the clicks`, () => {
       const clicks = beatTimesOf(16, () => bpm, 0.4);
       const { events } = analyzeSignal(clickTrack(clicks, 16, SR), SR);

@@ -85,6 +85,8 @@ const TREND_MAX = 0.06;
 const TREND_MIN_R2 = 0.8;
 /** Octave corrections of the first estimate are allowed for this long after it. */
 const EARLY_LEVEL_SECONDS = 2.5;
+/** (see levelAgrees) */
+const LEVEL_PULSE_MARGIN = 1.1;
 const ALPHA = 0.9;
 const TIGHTNESS = 5;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
@@ -734,7 +736,8 @@ export class BeatTracker {
       (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
           !isOctave(this.grid[rBest]! / this.grid[best]!))) &&
-      this.pulseAgrees(rBest, best)
+      this.pulseAgrees(rBest, best) &&
+      this.levelAgrees(rBest, best)
     ) {
       if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
       else {
@@ -856,6 +859,19 @@ export class BeatTracker {
     let related = false;
     for (let i = 0; i < RATIOS.length; i++) if (Math.abs(Math.log(r / RATIOS[i]!)) < 0.04) related = true;
     return !related || this.pulseSalience(this.grid[to]!) > this.pulseSalience(this.grid[from]!);
+  }
+
+  /**
+   * An early octave correction must be borne out by the onsets: halving only when the beats of
+   * the slower level collect clearly more than the current ones (the dropped beats were weak),
+   * doubling only when the faster level's beats collect nearly as much (the added ones are real).
+   */
+  private levelAgrees(to: number, from: number): boolean {
+    const r = this.grid[to]! / this.grid[from]!;
+    if (!isOctave(r)) return true;
+    const a = this.pulseSalience(this.grid[to]!);
+    const b = this.pulseSalience(this.grid[from]!);
+    return r < 1 ? a > LEVEL_PULSE_MARGIN * b : a * LEVEL_PULSE_MARGIN > b;
   }
 
   /** The state of the largest local maximum of the long-window observation within 4 % of `bpm`,
