@@ -31,7 +31,7 @@ function precision(events: PerformanceEvent[], truth: readonly number[], from: n
 }
 
 describe("beat tracker: metrical level", () => {
-  for (const bpm of [60, 160]) {
+  for (const bpm of [60, 160, 180]) {
     it(`reports a ${bpm} BPM click at ${bpm} BPM (not halved or doubled), beats on the clicks`, () => {
       const clicks = beatTimesOf(16, () => bpm, 0.4);
       const { events } = analyzeSignal(clickTrack(clicks, 16, SR), SR);
@@ -78,6 +78,53 @@ describe("beat tracker: tempo changes", () => {
     for (let t = 4; t < 16; t += 0.5)
       expect(Math.abs(tempoAt(events, t) - bpmAt(t)) / bpmAt(t)).toBeLessThan(0.04);
     expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.85);
+  });
+});
+
+describe("beat tracker: ramps, steps and 4:3 levels", () => {
+  /** A busy breakbeat (ghost notes on the "e" and "a" of beat 2 and 3): its dotted-eighth grid
+   * (133 BPM over a 100 BPM beat) collects nearly as much autocorrelation as the beat. */
+  const busyBreak = { kick: [0, 7, 10], snare: [4, 12, 15], hat: [0, 2, 4, 6, 8, 9, 10, 11, 12, 14] };
+
+  it("follows a busy breakbeat ramping 98 -> 113 BPM at the quarter-note level (not 4:3)", () => {
+    const bpmAt = (t: number): number => (t < 2.5 ? 98 : t > 10 ? 113 : 98 + (15 * (t - 2.5)) / 7.5);
+    const beats = beatTimesOf(12.5, bpmAt, 0.25);
+    const audio = drumTrack(beats, busyBreak, 12.5, SR, { jitter: 0.002, seed: 41 });
+    const { events } = analyzeSignal(audio, SR);
+    for (let t = 3.5; t < 12.5; t += 0.5)
+      expect(Math.abs(tempoAt(events, t) - bpmAt(t)) / bpmAt(t)).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.9);
+    expect(precision(events, beats, 5)).toBeGreaterThan(0.9);
+  });
+
+  it("holds a -20 % ramp (130 -> 104 BPM) within 4 % once it is under way", () => {
+    const bpmAt = (t: number): number => (t < 3 ? 130 : t > 13 ? 104 : 130 - 2.6 * (t - 3));
+    const beats = beatTimesOf(16, bpmAt, 0.3);
+    const audio = drumTrack(beats, DRUM_PATTERNS.rock!, 16, SR, { jitter: 0.003, seed: 9 });
+    const { events } = analyzeSignal(audio, SR);
+    for (let t = 6; t < 16; t += 0.5)
+      expect(Math.abs(tempoAt(events, t) - bpmAt(t)) / bpmAt(t)).toBeLessThan(0.04);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.9);
+  });
+
+  it("reports the new tempo of a 130 -> 100 BPM step within 1.75 s", () => {
+    const step = 6;
+    const bpmAt = (t: number): number => (t < step ? 130 : 100);
+    const beats = beatTimesOf(16, bpmAt, 0.3);
+    const audio = drumTrack(beats, DRUM_PATTERNS.rock!, 16, SR, { jitter: 0.003, seed: 130 });
+    const { events } = analyzeSignal(audio, SR);
+    for (let t = step + 1.75; t < 16; t += 0.5)
+      expect(Math.abs(tempoAt(events, t) - 100) / 100).toBeLessThan(0.04);
+  });
+
+  it("stops beating when the band stops (at most the one beat already due)", () => {
+    const beats = beatTimesOf(10, () => 120, 0.3);
+    const audio = new Float32Array(12 * SR);
+    audio.set(drumTrack(beats, DRUM_PATTERNS.rock!, 10, SR, { jitter: 0.003, seed: 5 }));
+    const { events } = analyzeSignal(audio, SR);
+    const last = beats[beats.length - 1]!;
+    expect(beatsOf(events).filter((b) => b.frame / SR > last + 0.1).length).toBeLessThanOrEqual(1);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.95);
   });
 });
 

@@ -13,6 +13,16 @@
  * - Phase check: the cumulative score reinforces whatever phase it started on, so every tempo
  *   update the beat comb at the current phase is compared with the best phase over the last
  *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
+ * - Metrical ratio check: a comb over the autocorrelation can prefer the dotted-eighth grid of a
+ *   busy pattern (4:3 of the beat). The onset mass that the beats of the tempo 3/4 and 4/3 of
+ *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
+ *   is damped in the observation and the challengers may not bring it back.
+ * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
+ *   also collects clearly more onset mass at its last 4 beats restarts the filter there.
+ * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
+ *   observation lags a changing tempo by about that much).
+ * - Silence: no beat is emitted once the detection function has stayed low for longer than a beat
+ *   and than the longest recent gap between onsets (the band has stopped).
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -30,6 +40,15 @@ const RECENCY_SECONDS = 1.5;
 /** Short window of the change detector. */
 const SHORT_HISTORY_SECONDS = 2.5;
 const SHORT_RECENCY_SECONDS = 2;
+/** Window of the fast step detector: a plausible step that it prefers by STEP_RATIO and whose
+ * last STEP_PULSE_BEATS beats collect STEP_PULSE_MARGIN times the onset mass of the current
+ * tempo's, for STEP_UPDATES updates, restarts the tempo filter there. */
+const STEP_HISTORY_SECONDS = 1.6;
+const STEP_RECENCY_SECONDS = 1.5;
+const STEP_RATIO = 1.3;
+const STEP_UPDATES = 1;
+const STEP_PULSE_BEATS = 4;
+const STEP_PULSE_MARGIN = 1.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
@@ -44,8 +63,30 @@ const CHALLENGER_UPDATES = 2;
 /** The same on the long-window observation (any tempo, octaves included). */
 const LONG_CHALLENGER_RATIO = 1.2;
 const LONG_CHALLENGER_UPDATES = 3;
+/** Metrical-ratio check: tempi in these ratios to the current one, */
+const RATIOS = [3 / 4, 4 / 3];
+/** compared over this many beats of each (the same test guards the challengers), */
+const RATIO_BEATS = 6;
+/** replace it when they collect this much more for this many updates in a row. */
+const RATIO_MARGIN = 1.15;
+const RATIO_UPDATES = 3;
+/** Only tempi that the observation itself supports this much (relative to the current one). */
+const RATIO_MIN_OBS = 0.6;
+/** Observation factor near a relative found clearly weaker. */
+const RATIO_DAMP = 0.5;
+/** Ramp following: slope over this many tempo updates (at least TREND_MIN_UPDATES), */
+const TREND_UPDATES = 8;
+const TREND_MIN_UPDATES = 5;
+/** applied when steeper than this (log tempo per second), */
+const TREND_MIN_SLOPE = 0.004;
+/** extrapolated this far ahead (s), by at most TREND_MAX (log). */
+const TREND_LEAD = 1.5;
+const TREND_MAX = 0.06;
+const TREND_MIN_R2 = 0.8;
 /** Octave corrections of the first estimate are allowed for this long after it. */
 const EARLY_LEVEL_SECONDS = 2.5;
+/** (see levelAgrees) */
+const LEVEL_PULSE_MARGIN = 1.1;
 const ALPHA = 0.9;
 const TIGHTNESS = 5;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
@@ -60,9 +101,16 @@ const PHASE_BEATS = 3;
 const PHASE_CHECK_BEATS = 6;
 /** Required ratio for a shift of half a beat (the off-beat), and for any other shift. */
 const PHASE_RATIO = 1.25;
-const PHASE_RATIO_OTHER = 2;
+const PHASE_RATIO_OTHER = 1.5;
 const PHASE_MIN_SHIFT = 0.2;
 const PHASE_UPDATES = 4;
+/** The music has stopped (no beat is emitted) when the detection function has not reached
+ * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS beat periods and
+ * SILENCE_GAP times the longest such gap of the last SILENCE_HISTORY_SECONDS. */
+const SILENCE_BEATS = 1.15;
+const SILENCE_RATIO = 0.2;
+const SILENCE_HISTORY_SECONDS = 4;
+const SILENCE_GAP = 1.1;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -86,6 +134,10 @@ export class BeatTracker {
   // Tempo estimation.
   private readonly history: number;
   private readonly fftSize: number;
+  private readonly smallSize: number;
+  private readonly fftSmall: FFT;
+  private readonly xSmall: Float64Array;
+  private readonly specSmall: Float64Array;
   private readonly fft: FFT;
   private readonly x: Float64Array;
   private readonly spec: Float64Array;
@@ -98,12 +150,22 @@ export class BeatTracker {
   private readonly raw: Float64Array;
   private challenger = -1;
   private readonly windowAcf: Float64Array;
-  private windowAcfFor = -1;
+  private readonly windowAcfFor = new Float64Array(3).fill(-1);
+  private readonly windowAcfStep: Float64Array;
+  private readonly stepObs: Float64Array;
+  private readonly stepHistory: number;
+  private stepCandidate = -1;
+  private stepCount = 0;
   private readonly windowAcfShort: Float64Array;
-  private windowAcfShortFor = -1;
   private readonly shortObs: Float64Array;
   private readonly shortHistory: number;
   private challengerCount = 0;
+  private readonly trend = new Float64Array(TREND_UPDATES);
+  private trendCount = 0;
+  private ratioCandidate = -1;
+  /** States of 3:4 / 4:3 relatives found clearly weaker at the last update (-1: none). */
+  private readonly damped = new Int32Array(RATIOS.length).fill(-1);
+  private ratioCount = 0;
   private longChallenger = -1;
   private longCount = 0;
   private firstEstimate = Infinity;
@@ -124,6 +186,8 @@ export class BeatTracker {
   private readonly future: Float64Array;
   private phaseCandidate = -1;
   private phaseCount = 0;
+  /** Running mean of the detection function's peak over one beat period (at each beat). */
+  private beatPeak = 0;
 
   /**
    * @param hopRate hops per second
@@ -163,6 +227,15 @@ export class BeatTracker {
     this.windowAcfShort = new Float64Array(2 * size);
     this.shortObs = new Float64Array(states);
     this.shortHistory = Math.round(SHORT_HISTORY_SECONDS * hopRate);
+    this.windowAcfStep = new Float64Array(2 * size);
+    this.stepObs = new Float64Array(states);
+    this.stepHistory = Math.round(STEP_HISTORY_SECONDS * hopRate);
+    let smallSize = 1;
+    while (smallSize < 2 * Math.max(this.shortHistory, this.stepHistory)) smallSize *= 2;
+    this.smallSize = Math.min(smallSize, size);
+    this.fftSmall = new FFT(this.smallSize);
+    this.xSmall = new Float64Array(this.smallSize);
+    this.specSmall = new Float64Array(2 * this.smallSize);
     const half = Math.ceil(3 * TRANSITION_SIGMA);
     this.kernel = new Float64Array(2 * half + 1);
     for (let k = -half; k <= half; k++) this.kernel[k + half] = Math.exp(-0.5 * (k / TRANSITION_SIGMA) ** 2);
@@ -223,12 +296,43 @@ export class BeatTracker {
       this.predictAt = -1;
     }
     if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
-      out.beatHop = this.nextBeat;
+      if (!this.silent(n)) out.beatHop = this.nextBeat;
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
     }
     return out;
+  }
+
+  /**
+   * Whether the music seems to have stopped: the detection function has not reached
+   * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS periods and than
+   * SILENCE_GAP times the longest such gap of the last SILENCE_HISTORY_SECONDS (a sparse pattern
+   * or a double-time error is not silence). Updates the usual peak otherwise.
+   */
+  private silent(n: number): boolean {
+    const limit = Math.min(n, this.capacity - 2, Math.round(SILENCE_HISTORY_SECONDS * this.hopRate));
+    const span = Math.round(SILENCE_BEATS * this.period);
+    const th = SILENCE_RATIO * this.beatPeak;
+    let peak = 0;
+    let last = -1;
+    let prev = -1;
+    let maxGap = 0;
+    for (let h = n; h >= n - limit; h--) {
+      const v = this.odfAt(h);
+      if (n - h < span) peak = Math.max(peak, v);
+      if (this.beatPeak > 0 && v >= th) {
+        if (last < 0) last = h;
+        else maxGap = Math.max(maxGap, prev - h);
+        prev = h;
+      }
+    }
+    if (this.beatPeak > 0) {
+      const gap = last < 0 ? limit : n - last;
+      if (gap > Math.max(span, SILENCE_GAP * maxGap)) return true;
+    }
+    this.beatPeak = this.beatPeak === 0 ? peak : 0.8 * this.beatPeak + 0.2 * peak;
+    return false;
   }
 
   private setTempo(bpm: number): void {
@@ -396,33 +500,76 @@ export class BeatTracker {
     if (this.firstEstimate === Infinity) this.firstEstimate = n;
     // Short window first (change detection), then the long one (left in this.acf).
     const ms = Math.min(n + 1, this.shortHistory);
-    this.observe(ms, n - ms + 1, SHORT_RECENCY_SECONDS * this.hopRate, this.windowAcfShort, true);
+    this.observe(ms, n - ms + 1, SHORT_RECENCY_SECONDS * this.hopRate, this.windowAcfShort, 1);
     this.combInto(this.shortObs, ms);
+    const mv = Math.min(n + 1, this.stepHistory);
+    this.observe(mv, n - mv + 1, STEP_RECENCY_SECONDS * this.hopRate, this.windowAcfStep, 2);
+    this.combInto(this.stepObs, mv);
     const m = Math.min(n + 1, this.history);
-    this.observe(m, n - m + 1, RECENCY_SECONDS * this.hopRate, this.windowAcf, false);
-    return this.filterTempo(m);
+    this.observe(m, n - m + 1, RECENCY_SECONDS * this.hopRate, this.windowAcf, 0);
+    const bpm = this.filterTempo(m);
+    return bpm > 0 ? this.followTrend(bpm) : bpm;
+  }
+
+  /**
+   * Ramps: the observation lags a changing tempo (its window reaches seconds back). The slope of
+   * the log tempo over the last TREND_UPDATES updates (least squares) extrapolated TREND_LEAD
+   * seconds ahead, when it is steady enough to be a ramp, not noise. Restarts clear it.
+   */
+  private followTrend(bpm: number): number {
+    const t = this.trend;
+    if (this.changed) this.trendCount = 0;
+    t[this.trendCount % t.length] = Math.log(bpm);
+    this.trendCount++;
+    const k = Math.min(this.trendCount, t.length);
+    if (k < TREND_MIN_UPDATES) return bpm;
+    // Least-squares slope over x = 0..k-1 (oldest first).
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
+    for (let i = 0; i < k; i++) {
+      const y = t[(this.trendCount - k + i) % t.length]! - t[(this.trendCount - 1) % t.length]!;
+      sx += i;
+      sy += y;
+      sxx += i * i;
+      sxy += i * y;
+      syy += y * y;
+    }
+    const vx = k * sxx - sx * sx;
+    const vy = k * syy - sy * sy;
+    const cxy = k * sxy - sx * sy;
+    const slope = cxy / vx; // per update
+    const perSecond = slope / UPDATE_SECONDS;
+    // Steady: the line explains most of the variation (r² = cxy² / (vx·vy)).
+    if (Math.abs(perSecond) < TREND_MIN_SLOPE || cxy * cxy < TREND_MIN_R2 * vx * vy) return bpm;
+    const lead = Math.max(-TREND_MAX, Math.min(TREND_MAX, perSecond * TREND_LEAD));
+    return bpm * Math.exp(lead);
   }
 
   /** Normalised autocorrelation of the detection function over `m` hops from `start` into this.acf. */
-  private observe(m: number, start: number, recency: number, wx: Float64Array, short: boolean): void {
-    const x = this.x;
-    const size = this.fftSize;
+  private observe(m: number, start: number, recency: number, wx: Float64Array, slot: number): void {
+    // The short windows (slots 1 and 2) fit a smaller transform (zero padding to twice the window
+    // keeps the autocorrelation linear).
+    const small = slot > 0;
+    const x = small ? this.xSmall : this.x;
+    const size = small ? this.smallSize : this.fftSize;
     // Autocorrelation of the weighting window itself, to normalise the lags (unbiased estimate).
-    if ((short ? this.windowAcfShortFor : this.windowAcfFor) !== m) {
+    if (this.windowAcfFor[slot] !== m) {
       x.fill(0);
       for (let i = 0; i < m; i++) x[i] = Math.exp(-(m - 1 - i) / (2 * recency));
-      this.autocorrelate(wx);
-      if (short) this.windowAcfShortFor = m;
-      else this.windowAcfFor = m;
+      this.autocorrelate(wx, small);
+      this.windowAcfFor[slot] = m;
     }
     this.fillInput(x, m, start, recency);
-    this.autocorrelate(this.acf);
+    this.autocorrelate(this.acf, small);
     const maxLag = Math.min(m - 1, size / 2);
     for (let l = 0; l <= maxLag; l++) {
       const norm = wx[2 * l]!;
       this.acf[2 * l] = norm > 1e-9 ? this.acf[2 * l]! / norm : 0;
     }
-    for (let l = maxLag + 1; l <= size / 2; l++) this.acf[2 * l] = 0;
+    for (let l = maxLag + 1; l <= this.fftSize / 2; l++) this.acf[2 * l] = 0;
   }
 
   /** Comb over multiples of each candidate period of this.acf (prior-weighted) into `out`. */
@@ -479,11 +626,13 @@ export class BeatTracker {
     }
   }
 
-  /** Autocorrelation of `this.x` (zero-padded) into `out` (real parts at even indices). */
-  private autocorrelate(out: Float64Array): void {
-    const size = this.fftSize;
-    const spec = this.spec;
-    this.fft.realTransform(spec, this.x);
+  /** Autocorrelation of `this.x` (or `this.xSmall`, zero-padded) into `out` (real parts at even
+   * indices). */
+  private autocorrelate(out: Float64Array, small: boolean): void {
+    const size = small ? this.smallSize : this.fftSize;
+    const spec = small ? this.specSmall : this.spec;
+    const fft = small ? this.fftSmall : this.fft;
+    fft.realTransform(spec, small ? this.xSmall : this.x);
     for (let k = 0; k <= size / 2; k++) {
       const re = spec[2 * k]!;
       const im = spec[2 * k + 1]!;
@@ -494,7 +643,7 @@ export class BeatTracker {
         spec[2 * (size - k) + 1] = 0;
       }
     }
-    this.fft.inverseTransform(out, spec);
+    fft.inverseTransform(out, spec);
   }
 
   /** Comb-filter the normalised autocorrelation and run one step of the tempo filter. */
@@ -512,6 +661,14 @@ export class BeatTracker {
       obsSum += o;
     }
     if (!(obsSum > 0)) return this.bpm;
+    for (let i = 0; i < this.damped.length; i++) {
+      const d = this.damped[i]!;
+      if (d < 0) continue;
+      for (let k = Math.max(0, d - 3); k <= Math.min(states - 1, d + 3); k++) {
+        obsSum -= obs[k]! * (1 - RATIO_DAMP);
+        obs[k] = obs[k]! * RATIO_DAMP;
+      }
+    }
 
     // Predict (Gaussian transition + uniform floor), then update with the observation.
     const belief = this.belief;
@@ -542,15 +699,10 @@ export class BeatTracker {
     const so = this.shortObs;
     let sBest = 0;
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
-    const ratio = this.grid[sBest]! / this.grid[best]!;
-    const far = Math.abs(Math.log(ratio));
-    const octave = isOctave(ratio);
-    if (
-      far > CHALLENGER_MIN &&
-      far < CHALLENGER_MAX &&
-      !octave &&
-      so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best)
-    ) {
+    if (!(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
+      sBest = -1;
+    else if (!this.pulseAgrees(sBest, best)) sBest = -1;
+    if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
         this.challenger = sBest;
@@ -573,6 +725,7 @@ export class BeatTracker {
       this.challenger = -1;
       this.challengerCount = 0;
     }
+    best = this.checkStep(best);
     // The long-window observation alone has clearly preferred another tempo (an octave
     // included: an early wrong level), and the short one agrees, for a while: restart from it.
     let rBest = 0;
@@ -582,7 +735,9 @@ export class BeatTracker {
       this.raw[rBest]! > LONG_CHALLENGER_RATIO * this.raw[best]! &&
       (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
-          !isOctave(this.grid[rBest]! / this.grid[best]!)))
+          !isOctave(this.grid[rBest]! / this.grid[best]!))) &&
+      this.pulseAgrees(rBest, best) &&
+      this.levelAgrees(rBest, best)
     ) {
       if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
       else {
@@ -602,6 +757,7 @@ export class BeatTracker {
       this.longChallenger = -1;
       this.longCount = 0;
     }
+    best = this.checkRatios(best);
     // Refine within the grid step by a parabola through the neighbouring beliefs.
     const l = belief[best - 1] ?? 0;
     const c = belief[best]!;
@@ -609,6 +765,149 @@ export class BeatTracker {
     const denom = l - 2 * c + r;
     const off = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / denom)) : 0;
     return MIN_BPM * GRID_STEP ** (best + off);
+  }
+
+  /**
+   * A 3:2 or 4:3 metrical error (a comb over the autocorrelation can prefer the dotted-eighth
+   * grid of a busy pattern): compare the onset mass that the beats of the current tempo and of
+   * the tempi 2/3, 3/4, 4/3 and 3/2 of it collect at their best phase; one that collects clearly
+   * more for RATIO_UPDATES updates in a row replaces the current tempo. Returns the state.
+   */
+  private checkRatios(best: number): number {
+    const b = this.grid[best]!;
+    const cur = this.pulseSalience(b);
+    let cand = -1;
+    let candValue = RATIO_MARGIN * cur;
+    for (let i = 0; i < RATIOS.length; i++) {
+      const s = this.peakNear(b * RATIOS[i]!);
+      this.damped[i] = -1;
+      if (s < 0 || this.raw[s]! < RATIO_MIN_OBS * this.raw[best]!) continue;
+      const v = this.pulseSalience(this.grid[s]!);
+      // Clearly weaker: damp it in the next observations, so that the filter does not drift there.
+      if (v * RATIO_MARGIN < cur) this.damped[i] = s;
+      if (v > candValue) {
+        candValue = v;
+        cand = s;
+      }
+    }
+    if (cand < 0) {
+      this.ratioCount = 0;
+      return best;
+    }
+    if (this.ratioCandidate >= 0 && Math.abs(this.ratioCandidate - cand) <= 3) this.ratioCount++;
+    else this.ratioCount = 1;
+    this.ratioCandidate = cand;
+    if (this.ratioCount < RATIO_UPDATES) return best;
+    this.ratioCount = 0;
+    this.ratioCandidate = -1;
+    const belief = this.belief;
+    let total = 0;
+    for (let s = 0; s < belief.length; s++) {
+      const d = (s - cand) / 3;
+      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
+      total += belief[s]!;
+    }
+    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    this.changed = true;
+    return cand;
+  }
+
+  /** The fast step detector (see STEP_HISTORY_SECONDS); returns the (possibly new) state. */
+  private checkStep(best: number): number {
+    const vo = this.stepObs;
+    let c = 0;
+    for (let s = 0; s < vo.length; s++) if (vo[s]! > vo[c]!) c = s;
+    const ok =
+      this.plausibleStep(c, best) &&
+      vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
+      this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
+        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS);
+    if (!ok) {
+      this.stepCandidate = -1;
+      this.stepCount = 0;
+      return best;
+    }
+    if (this.stepCandidate >= 0 && Math.abs(this.stepCandidate - c) <= 3) this.stepCount++;
+    else this.stepCount = 1;
+    this.stepCandidate = c;
+    if (this.stepCount < STEP_UPDATES) return best;
+    this.stepCandidate = -1;
+    this.stepCount = 0;
+    const belief = this.belief;
+    let total = 0;
+    for (let s = 0; s < belief.length; s++) {
+      const d = (s - c) / 3;
+      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
+      total += belief[s]!;
+    }
+    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    this.changed = true;
+    return c;
+  }
+
+  /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */
+  private plausibleStep(s: number, best: number): boolean {
+    const ratio = this.grid[s]! / this.grid[best]!;
+    const far = Math.abs(Math.log(ratio));
+    return far > CHALLENGER_MIN && far < CHALLENGER_MAX && !isOctave(ratio);
+  }
+
+  /** False when state `to` is a 3:2 or 4:3 relative of state `from` whose beats collect less
+   * onset mass (a challenger must not bring back a metrical error the ratio check removed). */
+  private pulseAgrees(to: number, from: number): boolean {
+    const r = this.grid[to]! / this.grid[from]!;
+    let related = false;
+    for (let i = 0; i < RATIOS.length; i++) if (Math.abs(Math.log(r / RATIOS[i]!)) < 0.04) related = true;
+    return !related || this.pulseSalience(this.grid[to]!) > this.pulseSalience(this.grid[from]!);
+  }
+
+  /**
+   * An early octave correction must be borne out by the onsets: halving only when the beats of
+   * the slower level collect clearly more than the current ones (the dropped beats were weak),
+   * doubling only when the faster level's beats collect nearly as much (the added ones are real).
+   */
+  private levelAgrees(to: number, from: number): boolean {
+    const r = this.grid[to]! / this.grid[from]!;
+    if (!isOctave(r)) return true;
+    const a = this.pulseSalience(this.grid[to]!);
+    const b = this.pulseSalience(this.grid[from]!);
+    return r < 1 ? a > LEVEL_PULSE_MARGIN * b : a * LEVEL_PULSE_MARGIN > b;
+  }
+
+  /** The state of the largest local maximum of the long-window observation within 4 % of `bpm`,
+   * or -1. */
+  private peakNear(bpm: number): number {
+    const raw = this.raw;
+    const lo = Math.max(1, Math.ceil(Math.log((bpm * 0.96) / MIN_BPM) / Math.log(GRID_STEP)));
+    const hi = Math.min(raw.length - 2, Math.floor(Math.log((bpm * 1.04) / MIN_BPM) / Math.log(GRID_STEP)));
+    let best = -1;
+    for (let s = lo; s <= hi; s++) {
+      if (raw[s]! >= raw[s - 1]! && raw[s]! >= raw[s + 1]! && (best < 0 || raw[s]! > raw[best]!)) best = s;
+    }
+    return best;
+  }
+
+  /** Weighted mean of the detection-function peaks (±2 hops) at the beats of `bpm` over the
+   * last RATIO_SECONDS, at the phase where it is largest. */
+  private pulseSalience(bpm: number, beats = RATIO_BEATS): number {
+    const n = this.hop;
+    const p = (60 * this.hopRate) / bpm;
+    const span = Math.min(n - 2, this.capacity - 3);
+    let best = 0;
+    for (let phi = 0; phi < Math.round(p); phi++) {
+      let v = 0;
+      let w = 0;
+      for (let k = 0; k < beats; k++) {
+        const h = Math.round(n - phi - k * p);
+        if (h < n - span) break;
+        let a = 0;
+        for (let d = -2; d <= 2; d++) a = Math.max(a, this.odfAt(h + d));
+        v += a;
+        w++;
+      }
+      if (w > 0 && v / w > best) best = v / w;
+    }
+    return best;
   }
 
   /** Largest value of `o` within ±2 states of `s`. */
