@@ -34,6 +34,7 @@ import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js"
 import { ENGINE_VERSION, sessionsDir } from "./paths.js";
 import { exampleSongs } from "./songs.js";
 import { resolveSoundFont } from "./soundfonts.js";
+import { startApiServer } from "./api/server.js";
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -342,6 +343,31 @@ song
   .description("validate a song file and summarise what the band will play")
   .argument("<song>", "a song file or an example song's name")
   .action((s: string) => out(songCheck(s)));
+
+program
+  .command("serve")
+  .description("the control API (tRPC over WebSocket and HTTP) for the studio and other clients")
+  .option("--sessions <dir>", "sessions folder (default ./sessions or $PERFORMIA_SESSIONS)")
+  .option("--host <host>", "where to listen (beyond 127.0.0.1 a token is required)", "127.0.0.1")
+  .option("--port <port>", "port (0: any free one)", intArg("--port", 0, 65535), 7070)
+  .option("--token <token>", "the token every call must carry (default $PERFORMIA_TOKEN)")
+  .action(async (o: { sessions?: string; host: string; port: number; token?: string }) => {
+    const token = o.token ?? process.env.PERFORMIA_TOKEN;
+    const server = await startApiServer({
+      sessionsDir: sessionsDir(o.sessions),
+      host: o.host,
+      port: o.port,
+      ...(token ? { token } : {}),
+    });
+    out(
+      `performia API on ${server.url} (tRPC at ${server.url}/trpc, WebSocket ${server.wsUrl}); Ctrl-C to stop`,
+    );
+    await new Promise<void>((done) => {
+      const stop = (): void => void server.close().then(done);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+  });
 
 const golden = program.command("golden").description("the golden sessions the tests replay");
 golden

@@ -25,3 +25,6 @@ export { WavReader, WavWriter, readWav, writeWav } from "./io/wav.js";
 export { SessionReader, SessionWriter, listSessions } from "./session/index.js";
 export { ENGINE_VERSION, ENGINE_ROOT, EXAMPLE_SONGS_DIR } from "./paths.js";
 export { readSongFile, exampleSongs } from "./songs.js";
+export { startApiServer, type ApiServer, type ApiServerOptions } from "./api/server.js";
+export { appRouter, type AppRouter } from "./api/router.js";
+export { SessionStore, SESSION_NAME } from "./api/sessions.js";

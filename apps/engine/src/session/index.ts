@@ -9,3 +9,11 @@ export { sessionMidi } from "./midi.js";
 export { listSessions, markInterrupted, upgradeSession } from "./maintenance.js";
 export { MIGRATIONS, SESSION_EXTENSION, migrate } from "./schema.js";
 export type { Migration } from "./schema.js";
+export {
+  Annotation,
+  AnnotationInput,
+  addAnnotation,
+  deleteAnnotation,
+  editAnnotation,
+  listAnnotations,
+} from "./annotations.js";

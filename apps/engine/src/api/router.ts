@@ -1,0 +1,87 @@
+/**
+ * The control API (tRPC 11): sessions, their data and annotations, comparison and re-runs.
+ * Every input is validated with zod; a bad call gets a clear error and changes nothing. Runs on
+ * the engine's main thread, never on the audio path.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { PerformiaError, SessionStatus } from "@performia/protocol";
+import { ENGINE_VERSION } from "../paths.js";
+import { AnnotationInput } from "../session/index.js";
+import { SESSION_NAME, type SessionStore } from "./sessions.js";
+
+export interface ApiContext {
+  readonly sessions: SessionStore;
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        performia: cause instanceof PerformiaError ? { code: cause.code, hint: cause.hint ?? null } : null,
+      },
+    };
+  },
+});
+
+/** PerformiaErrors (a person's mistake) become BAD_REQUEST with their message; others are bugs. */
+const errors = t.middleware(async ({ next }) => {
+  const r = await next();
+  if (!r.ok && r.error.cause instanceof PerformiaError) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: r.error.cause.message, cause: r.error.cause });
+  }
+  return r;
+});
+const procedure = t.procedure.use(errors);
+
+const SessionName = z.string().regex(SESSION_NAME, "a session name is a file name ending in .performia");
+const AnnotationId = z.number().int().positive();
+
+export const appRouter = t.router({
+  engine: t.router({
+    info: procedure.query(({ ctx }) => ({ version: ENGINE_VERSION, sessionsDir: ctx.sessions.dir })),
+  }),
+  sessions: t.router({
+    list: procedure
+      .input(z.object({ query: z.string().max(200).optional(), status: SessionStatus.optional() }).optional())
+      .query(({ ctx, input }) => ctx.sessions.list(input ?? {})),
+    data: procedure
+      .input(z.object({ name: SessionName }))
+      .query(({ ctx, input }) => ctx.sessions.data(input.name)),
+    delete: procedure.input(z.object({ name: SessionName })).mutation(({ ctx, input }) => {
+      ctx.sessions.delete(input.name);
+      return { deleted: input.name };
+    }),
+    import: procedure
+      .input(z.object({ path: z.string().min(1) }))
+      .mutation(({ ctx, input }) => ({ name: ctx.sessions.import(input.path) })),
+    compare: procedure
+      .input(z.object({ a: SessionName, b: SessionName }))
+      .query(({ ctx, input }) => ctx.sessions.compare(input.a, input.b)),
+    rerun: procedure
+      .input(z.object({ name: SessionName }))
+      .mutation(({ ctx, input }) => ctx.sessions.rerun(input.name)),
+  }),
+  annotations: t.router({
+    list: procedure
+      .input(z.object({ session: SessionName }))
+      .query(({ ctx, input }) => ctx.sessions.annotations(input.session)),
+    add: procedure
+      .input(z.object({ session: SessionName, annotation: AnnotationInput }))
+      .mutation(({ ctx, input }) => ctx.sessions.annotate(input.session, input.annotation)),
+    edit: procedure
+      .input(z.object({ session: SessionName, id: AnnotationId, annotation: AnnotationInput }))
+      .mutation(({ ctx, input }) => ctx.sessions.editAnnotation(input.session, input.id, input.annotation)),
+    delete: procedure
+      .input(z.object({ session: SessionName, id: AnnotationId }))
+      .mutation(({ ctx, input }) => {
+        ctx.sessions.deleteAnnotation(input.session, input.id);
+        return { deleted: input.id };
+      }),
+  }),
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,237 @@
+/**
+ * The sessions folder as the API sees it: names, never paths (a name given to the API cannot
+ * reach outside the folder), session data for replay and comparison, annotations, deletion,
+ * import after validation, and a fresh replay under the current code. Runs on the engine's main
+ * thread, never on the audio path.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { basename, resolve, sep } from "node:path";
+import type { BeatEvent, Decision, SessionInfo } from "@performia/protocol";
+import { PerformiaError } from "@performia/protocol";
+import { replay } from "../commands/replay.js";
+import { sessionImport } from "../commands/sessions.js";
+import { diffDecisions, type DecisionDiff } from "../replay/diff.js";
+import {
+  addAnnotation,
+  deleteAnnotation,
+  editAnnotation,
+  listAnnotations,
+  listSessions,
+  SessionReader,
+  type Annotation,
+  type AnnotationInput,
+} from "../session/index.js";
+import { beatAsynchrony, notesPerAgent, tempoCurve, type Asynchrony } from "./figures.js";
+
+/** A session's name: a file name in the folder, ending in .performia. */
+export const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.performia$/;
+
+export type SessionSummary = Omit<SessionInfo, "path"> & { name: string };
+
+export class SessionStore {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
+
+  /** The file of a session name; refuses anything that is not a plain name inside the folder. */
+  path(name: string): string {
+    if (!SESSION_NAME.test(name) || name.includes("..")) {
+      throw new PerformiaError(
+        `"${name}" is not a session name (a file name ending in .performia, no folders)`,
+        "BAD_NAME",
+      );
+    }
+    const file = resolve(this.dir, name);
+    if (!file.startsWith(this.dir + sep))
+      throw new PerformiaError(`"${name}" is outside the sessions folder`, "BAD_NAME");
+    if (!existsSync(file))
+      throw new PerformiaError(`no session "${name}"`, "NO_SESSION", "list the sessions to see their names");
+    return file;
+  }
+
+  list(filter: { query?: string; status?: SessionInfo["status"] } = {}): {
+    sessions: SessionSummary[];
+    errors: { name: string; error: string }[];
+  } {
+    const { sessions, errors } = listSessions(this.dir);
+    const q = filter.query?.trim().toLowerCase() ?? "";
+    return {
+      sessions: sessions
+        .filter((s) => (filter.status ? s.status === filter.status : true))
+        .filter(
+          (s) =>
+            q === "" ||
+            [s.songTitle, s.style, basename(s.path), s.inputName].some((f) => f.toLowerCase().includes(q)),
+        )
+        .map(({ path, ...rest }) => ({ ...rest, name: basename(path) })),
+      errors: errors.map((e) => ({ name: basename(e.path), error: e.error })),
+    };
+  }
+
+  private read<T>(name: string, f: (r: SessionReader) => T): T {
+    const r = SessionReader.open(this.path(name));
+    try {
+      return f(r);
+    } finally {
+      r.close();
+    }
+  }
+
+  /** Everything a replay page shows, but the audio (see `inputWav`). */
+  data(name: string) {
+    return this.read(name, (r) => {
+      const info = r.info();
+      const { path: _path, ...summary } = info;
+      const header = r.header();
+      const events = r.events();
+      const decisions = r.decisions();
+      const beats = events.filter((e): e is BeatEvent => e.kind === "beat");
+      const conductor = r.conductor();
+      return {
+        info: { ...summary, name },
+        song: header.song,
+        settings: header.settings,
+        settingsChanges: r.settingsChanges(),
+        analysis: r.analysis(),
+        events,
+        conductor,
+        decisions,
+        blockStats: r.blockStats(),
+        annotations: listAnnotations(this.path(name)),
+        figures: {
+          asynchrony: beatAsynchrony(beats, decisions, info.sampleRate),
+          tempo: tempoCurve(conductor, info.sampleRate),
+          notesPerAgent: notesPerAgent(decisions),
+          onsets: events.filter((e) => e.kind === "onset").length,
+          beats: beats.length,
+          missedHops: r.analysis().filter((a) => a.missed).length,
+        },
+      };
+    });
+  }
+
+  /** The recorded input as a 16-bit WAV file (for playback in the browser). */
+  inputWav(name: string): Buffer {
+    return this.read(name, (r) => {
+      const info = r.info();
+      const chunks: Buffer[] = [];
+      let frames = 0;
+      for (const block of r.inputBlocks()) {
+        const b = Buffer.alloc(block.samples.length * 2);
+        for (let i = 0; i < block.samples.length; i++) {
+          const v = Math.max(-1, Math.min(1, block.samples[i]!));
+          b.writeInt16LE(Math.round(v * 32767), 2 * i);
+        }
+        chunks.push(b);
+        frames += block.samples.length;
+      }
+      return Buffer.concat([wavHeader(info.sampleRate, frames), ...chunks]);
+    });
+  }
+
+  delete(name: string): void {
+    const file = this.path(name);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  }
+
+  /** A session file from elsewhere, validated before it is copied in. Returns its name. */
+  import(from: string): string {
+    if (!existsSync(from) || !statSync(from).isFile())
+      throw new PerformiaError(`no file ${from} to import`, "NO_FILE");
+    mkdirSync(this.dir, { recursive: true });
+    return basename(sessionImport(this.dir, from));
+  }
+
+  /** The file's bytes, for export. */
+  export(name: string): Buffer {
+    return readFileSync(this.path(name));
+  }
+
+  annotations(name: string): Annotation[] {
+    return listAnnotations(this.path(name));
+  }
+  annotate(name: string, a: AnnotationInput): Annotation {
+    return addAnnotation(this.path(name), a);
+  }
+  editAnnotation(name: string, id: number, a: AnnotationInput): Annotation {
+    return editAnnotation(this.path(name), id, a);
+  }
+  deleteAnnotation(name: string, id: number): void {
+    deleteAnnotation(this.path(name), id);
+  }
+
+  /** Two sessions on one timeline: decisions added, removed and changed, tempo and figures. */
+  compare(a: string, b: string): Comparison {
+    const da = this.read(a, comparable);
+    const db = this.read(b, comparable);
+    return { a: da.side, b: db.side, diff: diffDecisions(da.decisions, db.decisions) };
+  }
+
+  /** The session replayed under the current code, compared with what was recorded. */
+  async rerun(name: string): Promise<Comparison> {
+    const recorded = this.read(name, comparable);
+    const r = await replay({ session: this.path(name), quiet: true });
+    const sr = recorded.side.sampleRate;
+    return {
+      a: recorded.side,
+      b: {
+        name: `${name} (replayed now)`,
+        sampleRate: sr,
+        tempo: recorded.side.tempo,
+        notesPerAgent: notesPerAgent(r.replayed),
+        asynchrony: recorded.side.asynchrony,
+      },
+      diff: r.diff,
+    };
+  }
+}
+
+export interface ComparisonSide {
+  name: string;
+  sampleRate: number;
+  tempo: { t: number; bpm: number }[];
+  notesPerAgent: Record<string, number>;
+  asynchrony: Asynchrony;
+}
+
+export interface Comparison {
+  a: ComparisonSide;
+  b: ComparisonSide;
+  diff: DecisionDiff;
+}
+
+function comparable(r: SessionReader): { side: ComparisonSide; decisions: Decision[] } {
+  const info = r.info();
+  const decisions = r.decisions();
+  const beats = r.events().filter((e): e is BeatEvent => e.kind === "beat");
+  return {
+    side: {
+      name: basename(info.path),
+      sampleRate: info.sampleRate,
+      tempo: tempoCurve(r.conductor(), info.sampleRate),
+      notesPerAgent: notesPerAgent(decisions),
+      asynchrony: beatAsynchrony(beats, decisions, info.sampleRate),
+    },
+    decisions,
+  };
+}
+
+function wavHeader(sampleRate: number, frames: number): Buffer {
+  const h = Buffer.alloc(44);
+  h.write("RIFF", 0, "ascii");
+  h.writeUInt32LE(36 + frames * 2, 4);
+  h.write("WAVE", 8, "ascii");
+  h.write("fmt ", 12, "ascii");
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(sampleRate, 24);
+  h.writeUInt32LE(sampleRate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write("data", 36, "ascii");
+  h.writeUInt32LE(frames * 2, 40);
+  return h;
+}
