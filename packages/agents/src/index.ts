@@ -17,6 +17,7 @@ export { bassAgent, bassPitch } from "./bass.js";
 export { drumsAgent, snareBeats } from "./drums.js";
 export { barVoicings, harmonyAgent, voiceMovement, voicingCandidates } from "./harmony.js";
 export { COUNT_IN_AGENT, countInNotes } from "./count-in.js";
+export { applyEnding } from "./ending.js";
 export { checkKey, parseKeyLabel, parseSongKey, type KeyCheck } from "./key-check.js";
 export { FormPlan, type SongWindow } from "./form.js";
 export type { ConductorOptions, Position } from "./conductor.js";

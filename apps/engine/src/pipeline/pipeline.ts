@@ -10,6 +10,7 @@
 import { CausalTracker, Synth, mixInto, type BandSynth } from "@performia/dsp";
 import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
 import {
+  applyEnding,
   checkKey,
   compileSong,
   Conductor,
@@ -101,6 +102,8 @@ export class Pipeline {
   private readonly scheduled: SettingsChange[];
   private readonly script: SettingsChange[];
   private readonly keysReported = new Set<string>();
+  /** Where the chart's last bar starts (in its beats): the ending. */
+  private readonly lastBarStart: number;
   /** Agents that threw: logged once and silenced for the rest of the performance. */
   private readonly silenced = new Set<string>();
   /** Whether an agent is switched on (made once: it runs every block). */
@@ -119,6 +122,7 @@ export class Pipeline {
   constructor(private readonly options: PipelineOptions) {
     this.settings = options.settings;
     this.compiled = compileSong(options.song);
+    this.lastBarStart = this.compiled.bars[this.compiled.bars.length - 1]?.start ?? Infinity;
     this.conductor = new Conductor({
       song: this.compiled,
       sampleRate: this.settings.sampleRate,
@@ -198,7 +202,10 @@ export class Pipeline {
           this.silenced.add(f.agent);
           this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
         }
-        for (const note of played.notes) {
+        // The song's last bar is an ending: the band lands together on its downbeat.
+        const chosen =
+          piece.song.to > this.lastBarStart ? applyEnding(played.notes, this.compiled) : played.notes;
+        for (const note of chosen) {
           notes.push(piece.offset === 0 ? note : { ...note, start: beats(note.start + piece.offset) });
         }
       }
