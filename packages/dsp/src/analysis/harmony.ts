@@ -13,12 +13,43 @@ export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "
 const CHORD_SECONDS = 0.4;
 const CHORD_HOLD_SECONDS = 0.12;
 const CHORD_LEVEL_FLOOR = 0.003;
+/**
+ * Rests: the chord heard last is held through quiet passages (comping leaves gaps) and "N" is
+ * reported only after CHORD_SILENCE_SECONDS below the level floor.
+ */
+const CHORD_SILENCE_SECONDS = 1.5;
 const KEY_SECONDS = 30;
 const KEY_HOLD_SECONDS = 1;
+
+/**
+ * Partials counted in the chord templates: harmonic h of each chord tone adds
+ * HARMONIC_DECAY^(h-1) at its pitch class. Low voicings show mostly their upper partials (the
+ * fundamentals of close low notes are not resolved in the short window), so the fifth above
+ * each tone (3rd and 6th partials) and the major third (5th) belong to the chord's chroma.
+ */
+const HARMONICS = 4;
+const HARMONIC_DECAY = 0.6;
 
 /** Temperley (Kostka-Payne corpus) key profiles: sharper on out-of-scale tones than Krumhansl's. */
 const MAJOR_PROFILE = [0.748, 0.06, 0.488, 0.082, 0.67, 0.46, 0.096, 0.715, 0.104, 0.366, 0.057, 0.4];
 const MINOR_PROFILE = [0.712, 0.084, 0.474, 0.618, 0.049, 0.46, 0.105, 0.747, 0.404, 0.067, 0.133, 0.33];
+/**
+ * The key profiles as heard through the same partials as the chord templates (each scale
+ * degree's weight spread over its harmonics), so that the fifth-above energy of every note
+ * does not pull the key a fifth up.
+ */
+function withPartials(profile: readonly number[]): number[] {
+  const out = new Array<number>(12).fill(0);
+  for (let n = 0; n < 12; n++)
+    for (let h = 1; h <= HARMONICS; h++) {
+      const pc = (n + Math.round(12 * Math.log2(h))) % 12;
+      out[pc] = out[pc]! + profile[n]! * HARMONIC_DECAY ** (h - 1);
+    }
+  return out;
+}
+const MAJOR_HEARD = withPartials(MAJOR_PROFILE);
+const MINOR_HEARD = withPartials(MINOR_PROFILE);
+
 /** Correlation bonus of the key whose tonic triad is the first stable chord heard. */
 const FIRST_CHORD_KEY_BONUS = 0.15;
 /**
@@ -37,9 +68,40 @@ const QUALITIES: readonly { name: string; intervals: readonly number[]; prior: n
   { name: "min", intervals: [0, 3, 7], prior: 1 },
   { name: "7", intervals: [0, 4, 7, 10], prior: 0.96 },
   { name: "maj7", intervals: [0, 4, 7, 11], prior: 0.96 },
+  { name: "min7", intervals: [0, 3, 7, 10], prior: 0.96 },
+  { name: "maj6", intervals: [0, 4, 7, 9], prior: 0.94 },
 ];
+/**
+ * Bass evidence: the low-register chroma (unit sum) adds BASS.weight * (the share of the bass on
+ * the chord's root + BASS.fifth * on its fifth + BASS.other * on its other tones) to a chord's
+ * score, so that the note in the bass picks the root among chords sharing most of their tones
+ * (Ab-C-F over an Ab bass is Ab6, not F minor) while an inversion keeps its root. The bass
+ * vector is normalised by at least BASS.floor of the chroma total, so a faint low register
+ * (a high pad) counts little.
+ */
+const BASS = { weight: 0.3, fifth: 0.35, other: 0.2, floor: 0.15 } as const;
 /** Number of chord classes (12 roots per quality). */
 export const CHORD_CLASSES = 12 * QUALITIES.length;
+
+/** Chord templates (CHORD_CLASSES x 12, each of unit norm times its quality prior). */
+const TEMPLATES = ((): Float64Array => {
+  const t = new Float64Array(CHORD_CLASSES * 12);
+  for (let c = 0; c < CHORD_CLASSES; c++) {
+    const q = QUALITIES[Math.floor(c / 12)]!;
+    const row = c * 12;
+    for (const iv of q.intervals) {
+      for (let h = 1; h <= HARMONICS; h++) {
+        const pc = (c + iv + Math.round(12 * Math.log2(h))) % 12;
+        t[row + pc] = t[row + pc]! + HARMONIC_DECAY ** (h - 1);
+      }
+    }
+    let n = 0;
+    for (let i = 0; i < 12; i++) n += t[row + i]! * t[row + i]!;
+    const k = q.prior / Math.sqrt(n);
+    for (let i = 0; i < 12; i++) t[row + i] = t[row + i]! * k;
+  }
+  return t;
+})();
 
 /** Label of key index i: 0..11 major tonics, 12..23 minor tonics. @example keyLabel(21) // => "A:min" */
 function label(i: number): string {
@@ -53,28 +115,65 @@ export function chordLabel(i: number): string {
 
 /**
  * Cosine score of chord `index` (quality * 12 + root) against a chroma vector whose squared
- * norm is `norm`, times the quality prior.
+ * norm is `norm`, times the quality prior, plus the bass evidence when a bass vector (unit sum
+ * or less, see BASS) is given.
  */
-function chordScore(chroma: ArrayLike<number>, norm: number, index: number): number {
-  const q = QUALITIES[Math.floor(index / 12)]!;
-  const root = index % 12;
+function chordScore(
+  chroma: ArrayLike<number>,
+  norm: number,
+  index: number,
+  bass: ArrayLike<number> | null = null,
+): number {
+  const row = index * 12;
   let s = 0;
-  for (const iv of q.intervals) s += chroma[(root + iv) % 12]!;
-  return (q.prior * s) / Math.sqrt(q.intervals.length * norm);
+  for (let i = 0; i < 12; i++) s += TEMPLATES[row + i]! * chroma[i]!;
+  let score = s / Math.sqrt(norm);
+  if (bass !== null) {
+    const q = QUALITIES[Math.floor(index / 12)]!;
+    const root = index % 12;
+    let b = bass[root]!;
+    for (const iv of q.intervals) {
+      if (iv === 0) continue;
+      b += (iv === 7 ? BASS.fifth : BASS.other) * bass[(root + iv) % 12]!;
+    }
+    score += BASS.weight * b;
+  }
+  return score;
 }
 
 /**
- * Template-match one chroma vector against major, minor, dominant-seventh and major-seventh
- * chords: index (quality * 12 + root, see `chordLabel`) of the best and its score (0..1).
+ * The bass vector for `chordScore`: `bass` scaled to unit sum, or less when its total is below
+ * BASS.floor of the chroma total `chromaTotal`. Writes into `out`.
  */
-export function matchChord(chroma: ArrayLike<number>): { index: number; score: number } {
+function bassVector(bass: ArrayLike<number>, chromaTotal: number, out: Float64Array): Float64Array {
+  let t = 0;
+  for (let i = 0; i < 12; i++) t += bass[i]!;
+  const d = Math.max(t, BASS.floor * chromaTotal);
+  for (let i = 0; i < 12; i++) out[i] = d > 0 ? bass[i]! / d : 0;
+  return out;
+}
+
+/**
+ * Template-match one chroma vector (and optionally the low-register chroma, see
+ * `HopFeatures.bass`) against the chord qualities: index (quality * 12 + root, see `chordLabel`)
+ * of the best and its score (about 0..1.3).
+ */
+export function matchChord(
+  chroma: ArrayLike<number>,
+  bass: ArrayLike<number> | null = null,
+): { index: number; score: number } {
   let norm = 0;
-  for (let i = 0; i < 12; i++) norm += chroma[i]! * chroma[i]!;
+  let total = 0;
+  for (let i = 0; i < 12; i++) {
+    norm += chroma[i]! * chroma[i]!;
+    total += chroma[i]!;
+  }
   if (!(norm > 0)) return { index: -1, score: 0 };
+  const b = bass === null ? null : bassVector(bass, total, new Float64Array(12));
   let best = -1;
   let bestScore = -Infinity;
   for (let i = 0; i < CHORD_CLASSES; i++) {
-    const s = chordScore(chroma, norm, i);
+    const s = chordScore(chroma, norm, i, b);
     if (s > bestScore) {
       bestScore = s;
       best = i;
@@ -83,7 +182,7 @@ export function matchChord(chroma: ArrayLike<number>): { index: number; score: n
   return { index: best, score: bestScore };
 }
 
-/** The score of one chord index against a chroma vector (0 for "N" or an empty vector). */
+/** The template score (no bass) of one chord index against a chroma vector (0 for "N" or an empty vector). */
 function scoreOf(chroma: ArrayLike<number>, index: number): number {
   if (index < 0) return 0;
   let norm = 0;
@@ -91,9 +190,9 @@ function scoreOf(chroma: ArrayLike<number>, index: number): number {
   return norm > 0 ? chordScore(chroma, norm, index) : 0;
 }
 
-/** Key index whose tonic triad is chord `index` (major/7/maj7 -> major key, minor -> minor). */
+/** Key index whose tonic triad is chord `index` (a major third: major key; minor: minor key). */
 function keyOfChord(index: number): number {
-  return Math.floor(index / 12) === 1 ? 12 + (index % 12) : index % 12;
+  return QUALITIES[Math.floor(index / 12)]!.intervals[1] === 3 ? 12 + (index % 12) : index % 12;
 }
 
 /** Pearson correlation of a chroma vector with the 24 key profiles; best index and correlation. */
@@ -111,7 +210,7 @@ export function matchKey(
   for (let i = 0; i < 12; i++) varC += (chroma[i]! - mean) ** 2;
   if (!(varC > 0)) return { index: -1, score: 0 };
   for (let q = 0; q < 2; q++) {
-    const profile = q === 0 ? MAJOR_PROFILE : MINOR_PROFILE;
+    const profile = q === 0 ? MAJOR_HEARD : MINOR_HEARD;
     const pm = profile.reduce((a, b) => a + b, 0) / 12;
     let varP = 0;
     for (let i = 0; i < 12; i++) varP += (profile[i]! - pm) ** 2;
@@ -141,7 +240,13 @@ export class HarmonyTracker {
   private readonly ring: Float64Array;
   private readonly levels: Float64Array;
   private readonly sum = new Float64Array(12);
+  /** Low-register chroma of the same hops (each scaled like its hop's chroma), and its sum. */
+  private readonly bassRing: Float64Array;
+  private readonly bassSum = new Float64Array(12);
+  private readonly bassNorm = new Float64Array(12);
   private levelSum = 0;
+  private readonly silenceHops: number;
+  private quietSince = 0;
   private hop = -1;
   private chord = -2;
   private candidate = -2;
@@ -162,8 +267,10 @@ export class HarmonyTracker {
   constructor(hopRate: number) {
     this.window = Math.max(1, Math.round(CHORD_SECONDS * hopRate));
     this.ring = new Float64Array(12 * this.window);
+    this.bassRing = new Float64Array(12 * this.window);
     this.levels = new Float64Array(this.window);
     this.hold = Math.max(1, Math.round(CHORD_HOLD_SECONDS * hopRate));
+    this.silenceHops = Math.round(CHORD_SILENCE_SECONDS * hopRate);
     this.keyDecay = Math.exp(-1 / (KEY_SECONDS * hopRate));
     this.keyHold = Math.max(1, Math.round(KEY_HOLD_SECONDS * hopRate));
   }
@@ -173,8 +280,13 @@ export class HarmonyTracker {
     const a = this.alpha;
     const sum = this.sum;
     let norm = 0;
-    for (let i = 0; i < 12; i++) norm += sum[i]! * sum[i]!;
+    let total = 0;
+    for (let i = 0; i < 12; i++) {
+      norm += sum[i]! * sum[i]!;
+      total += sum[i]!;
+    }
     if (!(norm > 0)) return -1;
+    const bass = bassVector(this.bassSum, total, this.bassNorm);
     let prevBest = -Infinity;
     for (let i = 0; i < CHORD_CLASSES; i++) if (a[i]! > prevBest) prevBest = a[i]!;
     const switched = prevBest - CHORD_HMM.switchCost;
@@ -182,7 +294,7 @@ export class HarmonyTracker {
     let bestValue = -Infinity;
     for (let i = 0; i < CHORD_CLASSES; i++) {
       const stay = a[i]!;
-      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * chordScore(sum, norm, i);
+      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * chordScore(sum, norm, i, bass);
       a[i] = v;
       if (v > bestValue) {
         bestValue = v;
@@ -200,11 +312,12 @@ export class HarmonyTracker {
   }
 
   /**
-   * Push one hop's chroma and level (null chroma for a missed hop: no information).
-   * Returns [chord change or null, key change or null] through the out slots.
+   * Push one hop's chroma, low-register chroma and level (null chroma for a missed hop: no
+   * information). Returns [chord change or null, key change or null] through the out slots.
    */
   push(
     chroma: Float32Array | null,
+    bass: Float32Array | null,
     rms: number,
     out: { chord: HarmonyChange | null; key: HarmonyChange | null },
   ): void {
@@ -216,22 +329,30 @@ export class HarmonyTracker {
     // Normalise each hop's chroma to unit sum so that loud hops do not dominate, weight by presence.
     let total = 0;
     if (chroma !== null) for (let i = 0; i < 12; i++) total += chroma[i]!;
+    const level = chroma === null ? 0 : rms;
+    // Hops below the level floor (rests, reverb tails) count nothing.
+    const scale = total > 0 && level >= CHORD_LEVEL_FLOOR ? 1 / total : 0;
     for (let i = 0; i < 12; i++) {
-      const v = total > 0 && chroma !== null ? chroma[i]! / total : 0;
+      const v = chroma !== null ? chroma[i]! * scale : 0;
       this.sum[i] = this.sum[i]! - this.ring[base + i]! + v;
       this.ring[base + i] = v;
+      const b = bass !== null ? bass[i]! * scale : 0;
+      this.bassSum[i] = this.bassSum[i]! - this.bassRing[base + i]! + b;
+      this.bassRing[base + i] = b;
     }
-    const level = chroma === null ? 0 : rms;
     this.levelSum += level - this.levels[slot]!;
     this.levels[slot] = level;
 
     // Chord.
     const meanLevel = this.levelSum / this.window;
-    let index = -1;
+    let index = meanLevel >= CHORD_LEVEL_FLOOR ? this.forward() : -1;
     let confidence = 0;
-    if (meanLevel >= CHORD_LEVEL_FLOOR) {
-      index = this.forward();
+    if (index >= 0) {
+      this.quietSince = n + 1;
       confidence = Math.max(0, Math.min(1, scoreOf(this.sum, index)));
+    } else if (n - this.quietSince < this.silenceHops) {
+      // A rest: hold the current chord (and its pending candidate).
+      index = this.candidate;
     }
     if (index !== this.candidate) {
       this.candidate = index;
