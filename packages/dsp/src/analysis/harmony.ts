@@ -18,6 +18,13 @@ const CHORD_LEVEL_FLOOR = 0.003;
  * reported only after CHORD_SILENCE_SECONDS below the level floor.
  */
 const CHORD_SILENCE_SECONDS = 1.5;
+/**
+ * Dating a change: at the hop of greatest harmonic novelty (at least NOVELTY_MIN) before the
+ * new chord won, less NOVELTY_LATENCY_SECONDS (a new sound weighs in the feature window about
+ * half a window after it starts); without such a hop, half the averaging window back.
+ */
+const NOVELTY_MIN = 0.1;
+const NOVELTY_LATENCY_SECONDS = 0.02;
 const KEY_SECONDS = 30;
 const KEY_HOLD_SECONDS = 1;
 
@@ -239,6 +246,12 @@ export class HarmonyTracker {
   private readonly window: number;
   private readonly ring: Float64Array;
   private readonly levels: Float64Array;
+  /**
+   * Harmonic novelty of each hop in the window (cosine distance of its chroma from the average
+   * before it): a reported change is dated at the most novel hop before the new chord won.
+   */
+  private readonly novelty: Float64Array;
+  private readonly novLatency: number;
   private readonly sum = new Float64Array(12);
   /** Low-register chroma of the same hops (each scaled like its hop's chroma), and its sum. */
   private readonly bassRing: Float64Array;
@@ -269,6 +282,8 @@ export class HarmonyTracker {
     this.ring = new Float64Array(12 * this.window);
     this.bassRing = new Float64Array(12 * this.window);
     this.levels = new Float64Array(this.window);
+    this.novelty = new Float64Array(this.window);
+    this.novLatency = Math.round(NOVELTY_LATENCY_SECONDS * hopRate);
     this.hold = Math.max(1, Math.round(CHORD_HOLD_SECONDS * hopRate));
     this.silenceHops = Math.round(CHORD_SILENCE_SECONDS * hopRate);
     this.keyDecay = Math.exp(-1 / (KEY_SECONDS * hopRate));
@@ -306,6 +321,27 @@ export class HarmonyTracker {
     return best;
   }
 
+  /**
+   * Where the pending candidate chord began: the most novel hop among those before it became
+   * the candidate (within the window), a little earlier for the analysis window's delay.
+   */
+  private changeHop(): number {
+    let best = this.candidateSince - Math.round(this.window / 2);
+    let bestValue = NOVELTY_MIN;
+    for (
+      let h = Math.max(0, this.candidateSince - this.window + 1, this.hop - this.window + 1);
+      h <= this.candidateSince;
+      h++
+    ) {
+      const v = this.novelty[h % this.window]!;
+      if (v > bestValue) {
+        bestValue = v;
+        best = h;
+      }
+    }
+    return best - this.novLatency;
+  }
+
   /** The current key label, or null before any estimate. */
   keyLabel(): string | null {
     return this.key < 0 ? null : label(this.key);
@@ -332,6 +368,18 @@ export class HarmonyTracker {
     const level = chroma === null ? 0 : rms;
     // Hops below the level floor (rests, reverb tails) count nothing.
     const scale = total > 0 && level >= CHORD_LEVEL_FLOOR ? 1 / total : 0;
+    let dot = 0;
+    let n1 = 0;
+    let n2 = 0;
+    if (chroma !== null && scale > 0) {
+      for (let i = 0; i < 12; i++) {
+        const v = chroma[i]!;
+        dot += v * this.sum[i]!;
+        n1 += v * v;
+        n2 += this.sum[i]! * this.sum[i]!;
+      }
+    }
+    this.novelty[slot] = n1 > 0 && n2 > 0 ? 1 - dot / Math.sqrt(n1 * n2) : n1 > 0 ? 1 : 0;
     for (let i = 0; i < 12; i++) {
       const v = chroma !== null ? chroma[i]! * scale : 0;
       this.sum[i] = this.sum[i]! - this.ring[base + i]! + v;
@@ -362,7 +410,7 @@ export class HarmonyTracker {
       this.chord = this.candidate;
       if (this.firstChordKey < 0 && index >= 0) this.firstChordKey = keyOfChord(index);
       out.chord = {
-        hop: Math.max(0, this.candidateSince - Math.round(this.window / 2)),
+        hop: Math.max(0, this.changeHop()),
         label: index < 0 ? "N" : chordLabel(index),
         confidence,
       };
