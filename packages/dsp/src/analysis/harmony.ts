@@ -57,6 +57,12 @@ function withPartials(profile: readonly number[]): number[] {
 const MAJOR_HEARD = withPartials(MAJOR_PROFILE);
 const MINOR_HEARD = withPartials(MINOR_PROFILE);
 
+/**
+ * Weight of the chord tones (the pitch classes of the chords named, decayed like the chroma)
+ * against the heard chroma in the key correlation: the named chords are free of partials.
+ */
+const KEY_TONES_WEIGHT = 0.8;
+
 /** Correlation bonus of the key whose tonic triad is the first stable chord heard. */
 const FIRST_CHORD_KEY_BONUS = 0.15;
 /**
@@ -207,31 +213,48 @@ export function matchKey(
   chroma: ArrayLike<number>,
   bonusKey = -1,
   bonus = 0,
+  tones: ArrayLike<number> | null = null,
 ): { index: number; score: number } {
   let best = -1;
   let bestScore = -Infinity;
-  let mean = 0;
-  for (let i = 0; i < 12; i++) mean += chroma[i]!;
-  mean /= 12;
-  let varC = 0;
-  for (let i = 0; i < 12; i++) varC += (chroma[i]! - mean) ** 2;
-  if (!(varC > 0)) return { index: -1, score: 0 };
-  for (let q = 0; q < 2; q++) {
-    const profile = q === 0 ? MAJOR_HEARD : MINOR_HEARD;
-    const pm = profile.reduce((a, b) => a + b, 0) / 12;
-    let varP = 0;
-    for (let i = 0; i < 12; i++) varP += (profile[i]! - pm) ** 2;
-    for (let tonic = 0; tonic < 12; tonic++) {
-      let cov = 0;
-      for (let i = 0; i < 12; i++) cov += (chroma[(tonic + i) % 12]! - mean) * (profile[i]! - pm);
-      const r = cov / Math.sqrt(varC * varP) + (q * 12 + tonic === bonusKey ? bonus : 0);
-      if (r > bestScore) {
-        bestScore = r;
-        best = q * 12 + tonic;
-      }
+  for (let k = 0; k < 24; k++) {
+    const heard = correlation(chroma, k < 12 ? MAJOR_HEARD : MINOR_HEARD, k % 12);
+    if (Number.isNaN(heard)) return { index: -1, score: 0 };
+    let r = heard;
+    if (tones !== null) {
+      const t = correlation(tones, k < 12 ? MAJOR_PROFILE : MINOR_PROFILE, k % 12);
+      if (!Number.isNaN(t)) r = (1 - KEY_TONES_WEIGHT) * heard + KEY_TONES_WEIGHT * t;
+    }
+    r += k === bonusKey ? bonus : 0;
+    if (r > bestScore) {
+      bestScore = r;
+      best = k;
     }
   }
   return { index: best, score: bestScore };
+}
+
+/** Pearson correlation of a chroma vector with a key profile rotated to `tonic` (NaN if flat). */
+function correlation(chroma: ArrayLike<number>, profile: readonly number[], tonic: number): number {
+  let mean = 0;
+  let pm = 0;
+  for (let i = 0; i < 12; i++) {
+    mean += chroma[i]!;
+    pm += profile[i]!;
+  }
+  mean /= 12;
+  pm /= 12;
+  let varC = 0;
+  let varP = 0;
+  let cov = 0;
+  for (let i = 0; i < 12; i++) {
+    const c = chroma[(tonic + i) % 12]! - mean;
+    const p = profile[i]! - pm;
+    varC += c * c;
+    varP += p * p;
+    cov += c * p;
+  }
+  return varC > 0 ? cov / Math.sqrt(varC * varP) : NaN;
 }
 
 export interface HarmonyChange {
@@ -266,6 +289,7 @@ export class HarmonyTracker {
   private candidateSince = 0;
   private readonly hold: number;
   private readonly keyAcc = new Float64Array(12);
+  private readonly toneAcc = new Float64Array(12);
   private readonly keyDecay: number;
   private key = -1;
   private keyCandidate = -1;
@@ -419,12 +443,21 @@ export class HarmonyTracker {
     // Key.
     if (chroma !== null && total > 0) {
       const w = Math.min(1, rms * 10);
-      for (let i = 0; i < 12; i++)
+      for (let i = 0; i < 12; i++) {
         this.keyAcc[i] = this.keyAcc[i]! * this.keyDecay + (w * chroma[i]!) / total;
+        this.toneAcc[i] = this.toneAcc[i]! * this.keyDecay;
+      }
+      if (this.chord >= 0) {
+        const q = QUALITIES[Math.floor(this.chord / 12)]!;
+        for (const iv of q.intervals) {
+          const pc = (this.chord + iv) % 12;
+          this.toneAcc[pc] = this.toneAcc[pc]! + w / q.intervals.length;
+        }
+      }
     }
     if (n % 10 === 0) {
       for (let i = 0; i < 12; i++) this.normalized[i] = this.keyAcc[i]!;
-      const k = matchKey(this.normalized, this.firstChordKey, FIRST_CHORD_KEY_BONUS);
+      const k = matchKey(this.normalized, this.firstChordKey, FIRST_CHORD_KEY_BONUS, this.toneAcc);
       if (k.index >= 0) {
         if (k.index !== this.keyCandidate) {
           this.keyCandidate = k.index;
