@@ -116,6 +116,17 @@ const TEMPLATES = ((): Float64Array => {
   return t;
 })();
 
+/** Bass evidence weights (CHORD_CLASSES x 12): BASS.weight on the root, times BASS.fifth on the fifth, BASS.other on other tones. */
+const BASS_TEMPLATES = ((): Float64Array => {
+  const t = new Float64Array(CHORD_CLASSES * 12);
+  for (let c = 0; c < CHORD_CLASSES; c++) {
+    for (const iv of QUALITIES[Math.floor(c / 12)]!.intervals) {
+      t[c * 12 + ((c + iv) % 12)] = BASS.weight * (iv === 0 ? 1 : iv === 7 ? BASS.fifth : BASS.other);
+    }
+  }
+  return t;
+})();
+
 /** Label of key index i: 0..11 major tonics, 12..23 minor tonics. @example keyLabel(21) // => "A:min" */
 function label(i: number): string {
   return `${PITCH_CLASSES[i % 12]!}:${i < 12 ? "maj" : "min"}`;
@@ -142,14 +153,9 @@ function chordScore(
   for (let i = 0; i < 12; i++) s += TEMPLATES[row + i]! * chroma[i]!;
   let score = s / Math.sqrt(norm);
   if (bass !== null) {
-    const q = QUALITIES[Math.floor(index / 12)]!;
-    const root = index % 12;
-    let b = bass[root]!;
-    for (const iv of q.intervals) {
-      if (iv === 0) continue;
-      b += (iv === 7 ? BASS.fifth : BASS.other) * bass[(root + iv) % 12]!;
-    }
-    score += BASS.weight * b;
+    let b = 0;
+    for (let i = 0; i < 12; i++) b += BASS_TEMPLATES[row + i]! * bass[i]!;
+    score += b;
   }
   return score;
 }
