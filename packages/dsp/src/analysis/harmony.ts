@@ -1,11 +1,15 @@
 /**
- * Chord and key estimation from per-hop chroma.
- * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with the triad and
- *   seventh templates, smoothed causally by an HMM forward pass (max-product) with a
- *   self-transition prior; "N" when the level is very low; a new label must win for
- *   CHORD_HOLD_SECONDS.
- * - Key: exponentially decayed accumulated chroma (time constant KEY_SECONDS), Pearson
- *   correlation with the 24 rotations of the Krumhansl-Kessler profiles.
+ * Chord and key estimation from per-hop chroma and low-register (bass) chroma.
+ * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with templates of
+ *   maj, min, 7, maj7, min7 and maj6 chords whose tones carry their first partials (low voicings
+ *   show mostly upper partials), plus evidence from the bass chroma for chords rooted on the
+ *   bass note; smoothed causally by an HMM forward pass (max-product) with a self-transition
+ *   prior; a new label must win for CHORD_HOLD_SECONDS (reported then, dated back to the hop
+ *   of greatest harmonic novelty before it won); held through rests, "N" only after
+ *   CHORD_SILENCE_SECONDS below the level floor. Confidence: the template score (0..1).
+ * - Key: exponentially decayed accumulated chroma and tones of the chords named (time constant
+ *   KEY_SECONDS), Pearson correlation with the 24 rotations of Temperley's profiles (spread over
+ *   the partials for the chroma), a bonus for the key of the first chord.
  */
 
 export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"] as const;
@@ -264,7 +268,7 @@ function correlation(chroma: ArrayLike<number>, profile: readonly number[], toni
 }
 
 export interface HarmonyChange {
-  /** Hop at which the change is taken to have happened. */
+  /** Hop at which the change is taken to have happened (earlier than the hop it is reported at). */
   hop: number;
   label: string;
   confidence: number;
