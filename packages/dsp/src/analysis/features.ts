@@ -26,11 +26,20 @@ export interface HopFeatures {
   /** Pitch-class energy, C = 0 ... B = 11, from spectral peaks between 60 Hz and ~4.4 kHz. */
   chroma: Float32Array;
   /**
+   * Pitch-class energy of the low register (peaks below ~260 Hz, weighted towards the lowest
+   * octave): where the bass note of a chord shows.
+   */
+  bass: Float32Array;
+  /**
    * Alternative f0 candidates, best first, as (hz, aperiodicity) pairs; hz 0 marks an empty
    * slot. The causal tracker chooses among them with a continuity prior.
    */
   candidates: Float32Array;
 }
+
+/** Bass chroma: peaks below BASS_FULL_HZ count fully, fading out to nothing at BASS_TOP_HZ. */
+const BASS_FULL_HZ = 130;
+const BASS_TOP_HZ = 260;
 
 /** Scratch buffers and tables for one configuration. */
 interface FeatureScratch {
@@ -128,6 +137,7 @@ export function createHopFeatures(config: AnalysisConfig): HopFeatures {
     bands: new Float32Array(config.bandCount),
     hf: 0,
     chroma: new Float32Array(12),
+    bass: new Float32Array(12),
     candidates: new Float32Array(2 * PITCH_CANDIDATES),
   };
 }
@@ -217,6 +227,8 @@ export function extractFeaturesInto(
   }
   const chroma = out.chroma;
   chroma.fill(0);
+  const bass = out.bass;
+  bass.fill(0);
   const floor = Math.max(1e-5, peakMax * 0.02);
   for (let k = s.firstChromaBin; k <= s.lastChromaBin; k++) {
     const m = mag[k]!;
@@ -229,6 +241,8 @@ export function extractFeaturesInto(
     const f = (k + delta) * s.chromaBinHz;
     const pc = (((Math.round(12 * Math.log2(f / 440)) + 9) % 12) + 12) % 12;
     chroma[pc] = chroma[pc]! + m;
+    if (f < BASS_TOP_HZ)
+      bass[pc] = bass[pc]! + m * Math.min(1, (BASS_TOP_HZ - f) / (BASS_TOP_HZ - BASS_FULL_HZ));
   }
 
   // Pitch.
@@ -243,6 +257,7 @@ function clearFeatures(out: HopFeatures): HopFeatures {
   out.bands.fill(0);
   out.hf = 0;
   out.chroma.fill(0);
+  out.bass.fill(0);
   out.candidates.fill(0);
   return out;
 }

@@ -1,11 +1,15 @@
 /**
- * Chord and key estimation from per-hop chroma.
- * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with the triad and
- *   seventh templates, smoothed causally by an HMM forward pass (max-product) with a
- *   self-transition prior; "N" when the level is very low; a new label must win for
- *   CHORD_HOLD_SECONDS.
- * - Key: exponentially decayed accumulated chroma (time constant KEY_SECONDS), Pearson
- *   correlation with the 24 rotations of the Krumhansl-Kessler profiles.
+ * Chord and key estimation from per-hop chroma and low-register (bass) chroma.
+ * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with templates of
+ *   maj, min, 7, maj7, min7 and maj6 chords whose tones carry their first partials (low voicings
+ *   show mostly upper partials), plus evidence from the bass chroma for chords rooted on the
+ *   bass note; smoothed causally by an HMM forward pass (max-product) with a self-transition
+ *   prior; a new label must win for CHORD_HOLD_SECONDS (reported then, dated back to the hop
+ *   of greatest harmonic novelty before it won); held through rests, "N" only after
+ *   CHORD_SILENCE_SECONDS below the level floor. Confidence: the template score (0..1).
+ * - Key: exponentially decayed accumulated chroma and tones of the chords named (time constant
+ *   KEY_SECONDS), Pearson correlation with the 24 rotations of Temperley's profiles (spread over
+ *   the partials for the chroma), a bonus for the key of the first chord.
  */
 
 export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"] as const;
@@ -13,12 +17,56 @@ export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "
 const CHORD_SECONDS = 0.4;
 const CHORD_HOLD_SECONDS = 0.12;
 const CHORD_LEVEL_FLOOR = 0.003;
+/**
+ * Rests: the chord heard last is held through quiet passages (comping leaves gaps) and "N" is
+ * reported only after CHORD_SILENCE_SECONDS below the level floor.
+ */
+const CHORD_SILENCE_SECONDS = 1.5;
+/**
+ * Dating a change: at the hop of greatest harmonic novelty (at least NOVELTY_MIN) before the
+ * new chord won, less NOVELTY_LATENCY_SECONDS (a new sound weighs in the feature window about
+ * half a window after it starts); without such a hop, half the averaging window back.
+ */
+const NOVELTY_MIN = 0.1;
+const NOVELTY_LATENCY_SECONDS = 0.02;
 const KEY_SECONDS = 30;
 const KEY_HOLD_SECONDS = 1;
+
+/**
+ * Partials counted in the chord templates: harmonic h of each chord tone adds
+ * HARMONIC_DECAY^(h-1) at its pitch class. Low voicings show mostly their upper partials (the
+ * fundamentals of close low notes are not resolved in the short window), so the fifth above
+ * each tone (3rd and 6th partials) and the major third (5th) belong to the chord's chroma.
+ */
+const HARMONICS = 4;
+const HARMONIC_DECAY = 0.6;
 
 /** Temperley (Kostka-Payne corpus) key profiles: sharper on out-of-scale tones than Krumhansl's. */
 const MAJOR_PROFILE = [0.748, 0.06, 0.488, 0.082, 0.67, 0.46, 0.096, 0.715, 0.104, 0.366, 0.057, 0.4];
 const MINOR_PROFILE = [0.712, 0.084, 0.474, 0.618, 0.049, 0.46, 0.105, 0.747, 0.404, 0.067, 0.133, 0.33];
+/**
+ * The key profiles as heard through the same partials as the chord templates (each scale
+ * degree's weight spread over its harmonics), so that the fifth-above energy of every note
+ * does not pull the key a fifth up.
+ */
+function withPartials(profile: readonly number[]): number[] {
+  const out = new Array<number>(12).fill(0);
+  for (let n = 0; n < 12; n++)
+    for (let h = 1; h <= HARMONICS; h++) {
+      const pc = (n + Math.round(12 * Math.log2(h))) % 12;
+      out[pc] = out[pc]! + profile[n]! * HARMONIC_DECAY ** (h - 1);
+    }
+  return out;
+}
+const MAJOR_HEARD = withPartials(MAJOR_PROFILE);
+const MINOR_HEARD = withPartials(MINOR_PROFILE);
+
+/**
+ * Weight of the chord tones (the pitch classes of the chords named, decayed like the chroma)
+ * against the heard chroma in the key correlation: the named chords are free of partials.
+ */
+const KEY_TONES_WEIGHT = 0.8;
+
 /** Correlation bonus of the key whose tonic triad is the first stable chord heard. */
 const FIRST_CHORD_KEY_BONUS = 0.15;
 /**
@@ -37,9 +85,51 @@ const QUALITIES: readonly { name: string; intervals: readonly number[]; prior: n
   { name: "min", intervals: [0, 3, 7], prior: 1 },
   { name: "7", intervals: [0, 4, 7, 10], prior: 0.96 },
   { name: "maj7", intervals: [0, 4, 7, 11], prior: 0.96 },
+  { name: "min7", intervals: [0, 3, 7, 10], prior: 0.96 },
+  { name: "maj6", intervals: [0, 4, 7, 9], prior: 0.94 },
 ];
+/**
+ * Bass evidence: the low-register chroma (unit sum) adds BASS.weight * (the share of the bass on
+ * the chord's root + BASS.fifth * on its fifth + BASS.other * on its other tones) to a chord's
+ * score, so that the note in the bass picks the root among chords sharing most of their tones
+ * (Ab-C-F over an Ab bass is Ab6, not F minor) while an inversion keeps its root. The bass
+ * vector is normalised by at least BASS.floor of the chroma total, so a faint low register
+ * (a high pad) counts little.
+ */
+const BASS = { weight: 0.3, fifth: 0.35, other: 0.2, floor: 0.15 } as const;
 /** Number of chord classes (12 roots per quality). */
 export const CHORD_CLASSES = 12 * QUALITIES.length;
+
+/** Chord templates (CHORD_CLASSES x 12, each of unit norm times its quality prior). */
+const TEMPLATES = ((): Float64Array => {
+  const t = new Float64Array(CHORD_CLASSES * 12);
+  for (let c = 0; c < CHORD_CLASSES; c++) {
+    const q = QUALITIES[Math.floor(c / 12)]!;
+    const row = c * 12;
+    for (const iv of q.intervals) {
+      for (let h = 1; h <= HARMONICS; h++) {
+        const pc = (c + iv + Math.round(12 * Math.log2(h))) % 12;
+        t[row + pc] = t[row + pc]! + HARMONIC_DECAY ** (h - 1);
+      }
+    }
+    let n = 0;
+    for (let i = 0; i < 12; i++) n += t[row + i]! * t[row + i]!;
+    const k = q.prior / Math.sqrt(n);
+    for (let i = 0; i < 12; i++) t[row + i] = t[row + i]! * k;
+  }
+  return t;
+})();
+
+/** Bass evidence weights (CHORD_CLASSES x 12): BASS.weight on the root, times BASS.fifth on the fifth, BASS.other on other tones. */
+const BASS_TEMPLATES = ((): Float64Array => {
+  const t = new Float64Array(CHORD_CLASSES * 12);
+  for (let c = 0; c < CHORD_CLASSES; c++) {
+    for (const iv of QUALITIES[Math.floor(c / 12)]!.intervals) {
+      t[c * 12 + ((c + iv) % 12)] = BASS.weight * (iv === 0 ? 1 : iv === 7 ? BASS.fifth : BASS.other);
+    }
+  }
+  return t;
+})();
 
 /** Label of key index i: 0..11 major tonics, 12..23 minor tonics. @example keyLabel(21) // => "A:min" */
 function label(i: number): string {
@@ -53,28 +143,60 @@ export function chordLabel(i: number): string {
 
 /**
  * Cosine score of chord `index` (quality * 12 + root) against a chroma vector whose squared
- * norm is `norm`, times the quality prior.
+ * norm is `norm`, times the quality prior, plus the bass evidence when a bass vector (unit sum
+ * or less, see BASS) is given.
  */
-function chordScore(chroma: ArrayLike<number>, norm: number, index: number): number {
-  const q = QUALITIES[Math.floor(index / 12)]!;
-  const root = index % 12;
+function chordScore(
+  chroma: ArrayLike<number>,
+  norm: number,
+  index: number,
+  bass: ArrayLike<number> | null = null,
+): number {
+  const row = index * 12;
   let s = 0;
-  for (const iv of q.intervals) s += chroma[(root + iv) % 12]!;
-  return (q.prior * s) / Math.sqrt(q.intervals.length * norm);
+  for (let i = 0; i < 12; i++) s += TEMPLATES[row + i]! * chroma[i]!;
+  let score = s / Math.sqrt(norm);
+  if (bass !== null) {
+    let b = 0;
+    for (let i = 0; i < 12; i++) b += BASS_TEMPLATES[row + i]! * bass[i]!;
+    score += b;
+  }
+  return score;
 }
 
 /**
- * Template-match one chroma vector against major, minor, dominant-seventh and major-seventh
- * chords: index (quality * 12 + root, see `chordLabel`) of the best and its score (0..1).
+ * The bass vector for `chordScore`: `bass` scaled to unit sum, or less when its total is below
+ * BASS.floor of the chroma total `chromaTotal`. Writes into `out`.
  */
-export function matchChord(chroma: ArrayLike<number>): { index: number; score: number } {
+function bassVector(bass: ArrayLike<number>, chromaTotal: number, out: Float64Array): Float64Array {
+  let t = 0;
+  for (let i = 0; i < 12; i++) t += bass[i]!;
+  const d = Math.max(t, BASS.floor * chromaTotal);
+  for (let i = 0; i < 12; i++) out[i] = d > 0 ? bass[i]! / d : 0;
+  return out;
+}
+
+/**
+ * Template-match one chroma vector (and optionally the low-register chroma, see
+ * `HopFeatures.bass`) against the chord qualities: index (quality * 12 + root, see `chordLabel`)
+ * of the best and its score (about 0..1.3).
+ */
+export function matchChord(
+  chroma: ArrayLike<number>,
+  bass: ArrayLike<number> | null = null,
+): { index: number; score: number } {
   let norm = 0;
-  for (let i = 0; i < 12; i++) norm += chroma[i]! * chroma[i]!;
+  let total = 0;
+  for (let i = 0; i < 12; i++) {
+    norm += chroma[i]! * chroma[i]!;
+    total += chroma[i]!;
+  }
   if (!(norm > 0)) return { index: -1, score: 0 };
+  const b = bass === null ? null : bassVector(bass, total, new Float64Array(12));
   let best = -1;
   let bestScore = -Infinity;
   for (let i = 0; i < CHORD_CLASSES; i++) {
-    const s = chordScore(chroma, norm, i);
+    const s = chordScore(chroma, norm, i, b);
     if (s > bestScore) {
       bestScore = s;
       best = i;
@@ -83,7 +205,7 @@ export function matchChord(chroma: ArrayLike<number>): { index: number; score: n
   return { index: best, score: bestScore };
 }
 
-/** The score of one chord index against a chroma vector (0 for "N" or an empty vector). */
+/** The template score (no bass) of one chord index against a chroma vector (0 for "N" or an empty vector). */
 function scoreOf(chroma: ArrayLike<number>, index: number): number {
   if (index < 0) return 0;
   let norm = 0;
@@ -91,9 +213,9 @@ function scoreOf(chroma: ArrayLike<number>, index: number): number {
   return norm > 0 ? chordScore(chroma, norm, index) : 0;
 }
 
-/** Key index whose tonic triad is chord `index` (major/7/maj7 -> major key, minor -> minor). */
+/** Key index whose tonic triad is chord `index` (a major third: major key; minor: minor key). */
 function keyOfChord(index: number): number {
-  return Math.floor(index / 12) === 1 ? 12 + (index % 12) : index % 12;
+  return QUALITIES[Math.floor(index / 12)]!.intervals[1] === 3 ? 12 + (index % 12) : index % 12;
 }
 
 /** Pearson correlation of a chroma vector with the 24 key profiles; best index and correlation. */
@@ -101,35 +223,52 @@ export function matchKey(
   chroma: ArrayLike<number>,
   bonusKey = -1,
   bonus = 0,
+  tones: ArrayLike<number> | null = null,
 ): { index: number; score: number } {
   let best = -1;
   let bestScore = -Infinity;
-  let mean = 0;
-  for (let i = 0; i < 12; i++) mean += chroma[i]!;
-  mean /= 12;
-  let varC = 0;
-  for (let i = 0; i < 12; i++) varC += (chroma[i]! - mean) ** 2;
-  if (!(varC > 0)) return { index: -1, score: 0 };
-  for (let q = 0; q < 2; q++) {
-    const profile = q === 0 ? MAJOR_PROFILE : MINOR_PROFILE;
-    const pm = profile.reduce((a, b) => a + b, 0) / 12;
-    let varP = 0;
-    for (let i = 0; i < 12; i++) varP += (profile[i]! - pm) ** 2;
-    for (let tonic = 0; tonic < 12; tonic++) {
-      let cov = 0;
-      for (let i = 0; i < 12; i++) cov += (chroma[(tonic + i) % 12]! - mean) * (profile[i]! - pm);
-      const r = cov / Math.sqrt(varC * varP) + (q * 12 + tonic === bonusKey ? bonus : 0);
-      if (r > bestScore) {
-        bestScore = r;
-        best = q * 12 + tonic;
-      }
+  for (let k = 0; k < 24; k++) {
+    const heard = correlation(chroma, k < 12 ? MAJOR_HEARD : MINOR_HEARD, k % 12);
+    if (Number.isNaN(heard)) return { index: -1, score: 0 };
+    let r = heard;
+    if (tones !== null) {
+      const t = correlation(tones, k < 12 ? MAJOR_PROFILE : MINOR_PROFILE, k % 12);
+      if (!Number.isNaN(t)) r = (1 - KEY_TONES_WEIGHT) * heard + KEY_TONES_WEIGHT * t;
+    }
+    r += k === bonusKey ? bonus : 0;
+    if (r > bestScore) {
+      bestScore = r;
+      best = k;
     }
   }
   return { index: best, score: bestScore };
 }
 
+/** Pearson correlation of a chroma vector with a key profile rotated to `tonic` (NaN if flat). */
+function correlation(chroma: ArrayLike<number>, profile: readonly number[], tonic: number): number {
+  let mean = 0;
+  let pm = 0;
+  for (let i = 0; i < 12; i++) {
+    mean += chroma[i]!;
+    pm += profile[i]!;
+  }
+  mean /= 12;
+  pm /= 12;
+  let varC = 0;
+  let varP = 0;
+  let cov = 0;
+  for (let i = 0; i < 12; i++) {
+    const c = chroma[(tonic + i) % 12]! - mean;
+    const p = profile[i]! - pm;
+    varC += c * c;
+    varP += p * p;
+    cov += c * p;
+  }
+  return varC > 0 ? cov / Math.sqrt(varC * varP) : NaN;
+}
+
 export interface HarmonyChange {
-  /** Hop at which the change is taken to have happened. */
+  /** Hop at which the change is taken to have happened (earlier than the hop it is reported at). */
   hop: number;
   label: string;
   confidence: number;
@@ -140,14 +279,27 @@ export class HarmonyTracker {
   private readonly window: number;
   private readonly ring: Float64Array;
   private readonly levels: Float64Array;
+  /**
+   * Harmonic novelty of each hop in the window (cosine distance of its chroma from the average
+   * before it): a reported change is dated at the most novel hop before the new chord won.
+   */
+  private readonly novelty: Float64Array;
+  private readonly novLatency: number;
   private readonly sum = new Float64Array(12);
+  /** Low-register chroma of the same hops (each scaled like its hop's chroma), and its sum. */
+  private readonly bassRing: Float64Array;
+  private readonly bassSum = new Float64Array(12);
+  private readonly bassNorm = new Float64Array(12);
   private levelSum = 0;
+  private readonly silenceHops: number;
+  private quietSince = 0;
   private hop = -1;
   private chord = -2;
   private candidate = -2;
   private candidateSince = 0;
   private readonly hold: number;
   private readonly keyAcc = new Float64Array(12);
+  private readonly toneAcc = new Float64Array(12);
   private readonly keyDecay: number;
   private key = -1;
   private keyCandidate = -1;
@@ -162,8 +314,12 @@ export class HarmonyTracker {
   constructor(hopRate: number) {
     this.window = Math.max(1, Math.round(CHORD_SECONDS * hopRate));
     this.ring = new Float64Array(12 * this.window);
+    this.bassRing = new Float64Array(12 * this.window);
     this.levels = new Float64Array(this.window);
+    this.novelty = new Float64Array(this.window);
+    this.novLatency = Math.round(NOVELTY_LATENCY_SECONDS * hopRate);
     this.hold = Math.max(1, Math.round(CHORD_HOLD_SECONDS * hopRate));
+    this.silenceHops = Math.round(CHORD_SILENCE_SECONDS * hopRate);
     this.keyDecay = Math.exp(-1 / (KEY_SECONDS * hopRate));
     this.keyHold = Math.max(1, Math.round(KEY_HOLD_SECONDS * hopRate));
   }
@@ -173,8 +329,13 @@ export class HarmonyTracker {
     const a = this.alpha;
     const sum = this.sum;
     let norm = 0;
-    for (let i = 0; i < 12; i++) norm += sum[i]! * sum[i]!;
+    let total = 0;
+    for (let i = 0; i < 12; i++) {
+      norm += sum[i]! * sum[i]!;
+      total += sum[i]!;
+    }
     if (!(norm > 0)) return -1;
+    const bass = bassVector(this.bassSum, total, this.bassNorm);
     let prevBest = -Infinity;
     for (let i = 0; i < CHORD_CLASSES; i++) if (a[i]! > prevBest) prevBest = a[i]!;
     const switched = prevBest - CHORD_HMM.switchCost;
@@ -182,7 +343,7 @@ export class HarmonyTracker {
     let bestValue = -Infinity;
     for (let i = 0; i < CHORD_CLASSES; i++) {
       const stay = a[i]!;
-      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * chordScore(sum, norm, i);
+      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * chordScore(sum, norm, i, bass);
       a[i] = v;
       if (v > bestValue) {
         bestValue = v;
@@ -194,17 +355,39 @@ export class HarmonyTracker {
     return best;
   }
 
+  /**
+   * Where the pending candidate chord began: the most novel hop among those before it became
+   * the candidate (within the window), a little earlier for the analysis window's delay.
+   */
+  private changeHop(): number {
+    let best = this.candidateSince - Math.round(this.window / 2);
+    let bestValue = NOVELTY_MIN;
+    for (
+      let h = Math.max(0, this.candidateSince - this.window + 1, this.hop - this.window + 1);
+      h <= this.candidateSince;
+      h++
+    ) {
+      const v = this.novelty[h % this.window]!;
+      if (v > bestValue) {
+        bestValue = v;
+        best = h;
+      }
+    }
+    return best - this.novLatency;
+  }
+
   /** The current key label, or null before any estimate. */
   keyLabel(): string | null {
     return this.key < 0 ? null : label(this.key);
   }
 
   /**
-   * Push one hop's chroma and level (null chroma for a missed hop: no information).
-   * Returns [chord change or null, key change or null] through the out slots.
+   * Push one hop's chroma, low-register chroma and level (null chroma for a missed hop: no
+   * information). Returns [chord change or null, key change or null] through the out slots.
    */
   push(
     chroma: Float32Array | null,
+    bass: Float32Array | null,
     rms: number,
     out: { chord: HarmonyChange | null; key: HarmonyChange | null },
   ): void {
@@ -216,22 +399,42 @@ export class HarmonyTracker {
     // Normalise each hop's chroma to unit sum so that loud hops do not dominate, weight by presence.
     let total = 0;
     if (chroma !== null) for (let i = 0; i < 12; i++) total += chroma[i]!;
+    const level = chroma === null ? 0 : rms;
+    // Hops below the level floor (rests, reverb tails) count nothing.
+    const scale = total > 0 && level >= CHORD_LEVEL_FLOOR ? 1 / total : 0;
+    let dot = 0;
+    let n1 = 0;
+    let n2 = 0;
+    if (chroma !== null && scale > 0) {
+      for (let i = 0; i < 12; i++) {
+        const v = chroma[i]!;
+        dot += v * this.sum[i]!;
+        n1 += v * v;
+        n2 += this.sum[i]! * this.sum[i]!;
+      }
+    }
+    this.novelty[slot] = n1 > 0 && n2 > 0 ? 1 - dot / Math.sqrt(n1 * n2) : n1 > 0 ? 1 : 0;
     for (let i = 0; i < 12; i++) {
-      const v = total > 0 && chroma !== null ? chroma[i]! / total : 0;
+      const v = chroma !== null ? chroma[i]! * scale : 0;
       this.sum[i] = this.sum[i]! - this.ring[base + i]! + v;
       this.ring[base + i] = v;
+      const b = bass !== null ? bass[i]! * scale : 0;
+      this.bassSum[i] = this.bassSum[i]! - this.bassRing[base + i]! + b;
+      this.bassRing[base + i] = b;
     }
-    const level = chroma === null ? 0 : rms;
     this.levelSum += level - this.levels[slot]!;
     this.levels[slot] = level;
 
     // Chord.
     const meanLevel = this.levelSum / this.window;
-    let index = -1;
+    let index = meanLevel >= CHORD_LEVEL_FLOOR ? this.forward() : -1;
     let confidence = 0;
-    if (meanLevel >= CHORD_LEVEL_FLOOR) {
-      index = this.forward();
+    if (index >= 0) {
+      this.quietSince = n + 1;
       confidence = Math.max(0, Math.min(1, scoreOf(this.sum, index)));
+    } else if (n - this.quietSince < this.silenceHops) {
+      // A rest: hold the current chord (and its pending candidate).
+      index = this.candidate;
     }
     if (index !== this.candidate) {
       this.candidate = index;
@@ -241,7 +444,7 @@ export class HarmonyTracker {
       this.chord = this.candidate;
       if (this.firstChordKey < 0 && index >= 0) this.firstChordKey = keyOfChord(index);
       out.chord = {
-        hop: Math.max(0, this.candidateSince - Math.round(this.window / 2)),
+        hop: Math.max(0, this.changeHop()),
         label: index < 0 ? "N" : chordLabel(index),
         confidence,
       };
@@ -250,12 +453,21 @@ export class HarmonyTracker {
     // Key.
     if (chroma !== null && total > 0) {
       const w = Math.min(1, rms * 10);
-      for (let i = 0; i < 12; i++)
+      for (let i = 0; i < 12; i++) {
         this.keyAcc[i] = this.keyAcc[i]! * this.keyDecay + (w * chroma[i]!) / total;
+        this.toneAcc[i] = this.toneAcc[i]! * this.keyDecay;
+      }
+      if (this.chord >= 0) {
+        const q = QUALITIES[Math.floor(this.chord / 12)]!;
+        for (const iv of q.intervals) {
+          const pc = (this.chord + iv) % 12;
+          this.toneAcc[pc] = this.toneAcc[pc]! + w / q.intervals.length;
+        }
+      }
     }
     if (n % 10 === 0) {
       for (let i = 0; i < 12; i++) this.normalized[i] = this.keyAcc[i]!;
-      const k = matchKey(this.normalized, this.firstChordKey, FIRST_CHORD_KEY_BONUS);
+      const k = matchKey(this.normalized, this.firstChordKey, FIRST_CHORD_KEY_BONUS, this.toneAcc);
       if (k.index >= 0) {
         if (k.index !== this.keyCandidate) {
           this.keyCandidate = k.index;

@@ -113,7 +113,12 @@ export class CausalTracker {
 
     // Chords and key.
     const h = this.harmonyOut;
-    this.harmony.push(features === null ? null : features.chroma, features === null ? 0 : features.rms, h);
+    this.harmony.push(
+      features === null ? null : features.chroma,
+      features === null ? null : features.bass,
+      features === null ? 0 : features.rms,
+      h,
+    );
     if (h.chord !== null) {
       events.push({
         kind: "chord",

@@ -1,0 +1,244 @@
+/**
+ * Chords and key on progressions the tests make themselves (stage 1 + stage 2 end to end through
+ * `analyzeSignal`): guitar voicings with sevenths, a bass line, drums, inversions, rests.
+ */
+import type { ChordEvent, KeyEvent, PerformanceEvent } from "@performia/protocol";
+import { describe, expect, it } from "vitest";
+import { analyzeSignal } from "./analyze.js";
+import {
+  beatTimesOf,
+  DRUM_PATTERNS,
+  drumTrack,
+  mix,
+  pluckedNotes,
+  rng,
+  sawChords,
+  strummedChords,
+  type PluckedNote,
+} from "./test-signals.js";
+
+const SR = 44100;
+const hz = (midi: number): number => 440 * 2 ** ((midi - 69) / 12);
+const chordsOf = (e: PerformanceEvent[]): ChordEvent[] =>
+  e.filter((x): x is ChordEvent => x.kind === "chord");
+const keysOf = (e: PerformanceEvent[]): KeyEvent[] => e.filter((x): x is KeyEvent => x.kind === "key");
+
+/** A chord of the progression: its label (ROOT:QUALITY) and the MIDI notes of its voicing. */
+interface Chord {
+  label: string;
+  midis: readonly number[];
+}
+
+/** "C:maj7" -> "C:maj", "A:min7" -> "A:min" (the maj/min reduction the scorer uses). */
+function majmin(label: string): string {
+  if (label === "N") return label;
+  const [root, quality = ""] = label.split(":");
+  return `${root}:${quality.startsWith("min") ? "min" : "maj"}`;
+}
+
+/** The label in force at time t (the last chord event at or before t), "N" before any. */
+function labelAt(events: readonly ChordEvent[], t: number): string {
+  let label = "N";
+  for (const e of events) if (e.frame / SR <= t) label = e.label;
+  return label;
+}
+
+/** Fraction of the time from each chord's start + `settle` to its end with the right maj/min label. */
+function majminAccuracy(
+  events: readonly ChordEvent[],
+  chords: readonly Chord[],
+  start: number,
+  bar: number,
+  settle = 0,
+) {
+  let ok = 0;
+  let total = 0;
+  chords.forEach((c, i) => {
+    for (let t = start + i * bar + settle; t < start + (i + 1) * bar; t += 0.01) {
+      total++;
+      if (majmin(labelAt(events, t)) === majmin(c.label)) ok++;
+    }
+  });
+  return ok / total;
+}
+
+/** A plucked bass note on the root (octave 2) on beats 1 and 3 of each chord. */
+function bassLine(chords: readonly Chord[], start: number, bar: number, beat: number): PluckedNote[] {
+  const notes: PluckedNote[] = [];
+  chords.forEach((c, i) => {
+    const pc = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"].indexOf(
+      c.label.split(":")[0]!,
+    );
+    const midi = 36 + pc < 38 ? 48 + pc : 36 + pc;
+    for (let s = 0; s < bar - 0.01; s += 2 * beat)
+      notes.push({ t: start + i * bar + s, hz: hz(midi), duration: 0.9 });
+  });
+  return notes;
+}
+
+/** Jazz-like comping: the chord stabbed on a few syncopated eighths per bar, rests between. */
+function comping(
+  chords: readonly Chord[],
+  start: number,
+  bar: number,
+  beat: number,
+  seed: number,
+): PluckedNote[] {
+  const r = rng(seed);
+  const notes: PluckedNote[] = [];
+  chords.forEach((c, i) => {
+    for (const pos of [0, 1.5, 2.5, 3.25]) {
+      if (pos > 0 && r() < 0.2) continue;
+      const t = start + i * bar + pos * beat + 0.005 * r();
+      for (const m of c.midis) notes.push({ t, hz: hz(m), duration: 0.3 * beat });
+    }
+  });
+  return notes;
+}
+
+// Guitar voicings.
+const CMAJ7 = { label: "C:maj7", midis: [48, 52, 55, 59, 64] };
+const AMIN7 = { label: "A:min7", midis: [45, 52, 55, 60, 64] };
+const DMIN7 = { label: "D:min7", midis: [50, 57, 60, 65] };
+const G7 = { label: "G:7", midis: [43, 47, 50, 55, 59, 65] };
+
+describe("chords: sevenths, bass, inversions, rests", () => {
+  it("names a strummed Cmaj7-Am7-Dm7-G7 over a bass and drums: maj/min right, sevenths named", () => {
+    const progression = [CMAJ7, AMIN7, DMIN7, G7, CMAJ7, AMIN7, DMIN7, G7];
+    const start = 0.3;
+    const bar = 2;
+    const beat = 0.5;
+    const duration = start + progression.length * bar + 0.5;
+    const signal = mix(
+      strummedChords(
+        progression.map((c, i) => ({ t: start + i * bar, midis: c.midis, duration: bar })),
+        beat,
+        duration,
+        SR,
+      ),
+      pluckedNotes(bassLine(progression, start, bar, beat), duration, SR),
+      drumTrack(
+        beatTimesOf(duration - 0.3, () => 120, start),
+        DRUM_PATTERNS.rock!,
+        duration,
+        SR,
+        {
+          amplitude: 0.5,
+        },
+      ),
+    );
+    const events = chordsOf(analyzeSignal(signal, SR).events);
+    expect(majminAccuracy(events, progression, start, bar)).toBeGreaterThanOrEqual(0.85);
+    // Settled in each bar, the full label (seventh included) is the one played more often than not.
+    let exact = 0;
+    let total = 0;
+    progression.forEach((c, i) => {
+      for (let t = start + i * bar + 0.3; t < start + (i + 1) * bar; t += 0.05) {
+        total++;
+        if (labelAt(events, t) === c.label) exact++;
+      }
+    });
+    expect(exact / total).toBeGreaterThanOrEqual(0.55);
+    for (const e of events) {
+      expect(e.confidence).toBeGreaterThan(0);
+      expect(e.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("hears a first-inversion C major (E in the bass) as C major", () => {
+    const signal = sawChords([{ t: 0.1, midis: [52, 55, 60, 64, 67], duration: 2.5 }], 2.8, SR);
+    const events = chordsOf(analyzeSignal(signal, SR).events);
+    expect(majmin(labelAt(events, 2.5))).toBe("C:maj");
+  });
+
+  it("takes the bass note as the root of a chord without its fifth (Ab-C-F over Ab is Ab, not F minor)", () => {
+    const ab6 = { label: "G#:maj6", midis: [56, 60, 65, 68] };
+    const start = 0.2;
+    const notes = comping([ab6, ab6], start, 1.9, 0.475, 3);
+    const bass = bassLine([ab6, ab6], start, 1.9, 0.475);
+    const signal = mix(pluckedNotes(notes, 4.2, SR), pluckedNotes(bass, 4.2, SR));
+    const events = chordsOf(analyzeSignal(signal, SR).events);
+    expect(majminAccuracy(events, [ab6, ab6], start, 1.9, 0.3)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("holds the chord through the rests of syncopated comping (no N between the stabs)", () => {
+    const progression = [
+      { label: "D#:maj7", midis: [51, 55, 58, 62] },
+      { label: "G#:maj7", midis: [44, 51, 55, 60] },
+      { label: "F:min7", midis: [53, 56, 60, 63] },
+      { label: "A#:7", midis: [46, 53, 56, 62] },
+    ];
+    const seq = [...progression, ...progression];
+    const start = 0.3;
+    const bar = 1.9;
+    const duration = start + seq.length * bar + 0.5;
+    const signal = mix(
+      pluckedNotes(comping(seq, start, bar, bar / 4, 7), duration, SR),
+      pluckedNotes(bassLine(seq, start, bar, bar / 4), duration, SR),
+    );
+    const events = chordsOf(analyzeSignal(signal, SR).events);
+    const inside = events.filter(
+      (e) => e.frame / SR > start + 0.5 && e.frame / SR < start + seq.length * bar,
+    );
+    expect(inside.some((e) => e.label === "N")).toBe(false);
+    expect(majminAccuracy(events, seq, start, bar)).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("dates chord changes of stabs within 40 ms of the change (median)", () => {
+    const progression = [
+      { label: "B:min", midis: [59, 62, 66] },
+      { label: "E:min", midis: [52, 55, 59, 64] },
+      { label: "A:maj", midis: [57, 61, 64] },
+      { label: "D:maj", midis: [50, 57, 62, 66] },
+    ];
+    const seq = [...progression, ...progression];
+    const start = 0.2;
+    const bar = 0.97;
+    const beat = bar / 2;
+    const duration = start + seq.length * bar + 0.5;
+    const notes: PluckedNote[] = [];
+    seq.forEach((c, i) => {
+      for (let s = 0; s < 2; s++)
+        for (const m of c.midis)
+          notes.push({ t: start + i * bar + s * beat, hz: hz(m), duration: 0.25 * beat });
+    });
+    const signal = mix(
+      pluckedNotes(notes, duration, SR),
+      pluckedNotes(bassLine(seq, start, bar, beat), duration, SR),
+    );
+    const events = chordsOf(analyzeSignal(signal, SR).events);
+    const lags: number[] = [];
+    seq.forEach((c, i) => {
+      if (i === 0) return;
+      const t = start + i * bar;
+      const e = events.find((x) => x.frame / SR > t - 0.3 && majmin(x.label) === majmin(c.label));
+      if (e !== undefined) lags.push(Math.abs(e.frame / SR - t));
+    });
+    expect(lags.length).toBeGreaterThanOrEqual(6);
+    lags.sort((a, b) => a - b);
+    expect(lags[lags.length >> 1]!).toBeLessThanOrEqual(0.04);
+    expect(majminAccuracy(events, seq, start, bar)).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+describe("key", () => {
+  it("hears a ii-V-I in Bb (Cm7-F7-Bbmaj7) as Bb major", () => {
+    const progression = [
+      { label: "C:min7", midis: [48, 55, 58, 63] },
+      { label: "F:7", midis: [41, 51, 57, 60] },
+      { label: "A#:maj7", midis: [46, 53, 57, 62] },
+      { label: "A#:maj7", midis: [46, 50, 57, 62] },
+    ];
+    const seq = [...progression, ...progression];
+    const start = 0.3;
+    const bar = 2;
+    const duration = start + seq.length * bar + 0.5;
+    const signal = pluckedNotes(comping(seq, start, bar, 0.5, 5), duration, SR);
+    const keys = keysOf(analyzeSignal(signal, SR).events);
+    expect(keys.at(-1)?.label).toBe("A#:maj");
+    // ... and has settled on it by the second time round.
+    const settled = keys.filter((k) => k.frame / SR <= start + 5 * bar).at(-1);
+    expect(settled?.label).toBe("A#:maj");
+    expect(settled!.confidence).toBeGreaterThan(0);
+  });
+});
