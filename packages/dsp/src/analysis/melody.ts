@@ -8,8 +8,11 @@
  *   strict voicing decision of stage 1 (for at most MAX_BRIDGE_HOPS in a row).
  * - Upward octave leaps stay possible: a near candidate that is a subharmonic of the best one
  *   is not preferred.
- * - Reverberation tails: once a voiced note's level has fallen more than TAIL_DROP_DB under its
- *   peak while decaying steadily, the hop is unvoiced until the level rises again (a new note).
+ * - Reverberation tails (note-off detection): when the direct sound of a note stops, the level
+ *   drops suddenly (by several dB within a hop) under the note's sustain level and stays there
+ *   while the reverberation continues the pitch. From then on the hops are unvoiced until a new
+ *   attack (a quick rise), a return to the sustain level (a re-articulated note) or a new pitch.
+ *   A long steady decay far under the sustain level is also a tail.
  * Fixed-size state, no allocation per hop.
  */
 
@@ -25,14 +28,44 @@ const BRIDGE_APERIODICITY = 0.6;
 const MAX_BRIDGE_HOPS = 30;
 /** A voiced run must be this long before its pitch is trusted for continuity. */
 const MIN_RUN_HOPS = 3;
-/** Reverberation-tail gate: drop under the note peak, consecutive falling hops, rise to re-open. */
+/**
+ * Reverberation-tail gate (note-off detection). The reference is the note's sustain level: the
+ * peak of the level held over SMOOTH_HOPS hops, taken on clearly periodic hops, released by
+ * PEAK_RELEASE_DB per hop. A sudden drop (SUDDEN_DB under the PRIOR_HOPS hops before) to more
+ * than OFF_DROP_DB under it, staying more than OFF_HOLD_DB under it for OFF_HOPS hops, or a
+ * fall to more than TAIL_DROP_DB under it, ends the note: the hops after are a tail (unvoiced)
+ * until the level rises TAIL_RISE_DB over the tail's minimum in a step of RISE_STEP_DB, comes
+ * back within SUSTAIN_BACK_DB of the sustain level, or the pitch moves by TAIL_MOVE_CENTS.
+ */
+const OFF_DROP_DB = 6;
+const OFF_HOPS = 3;
+/** Largest hop-to-hop move (cents) of the stage-1 pitch that counts as a held (reverberated) pitch. */
+const STEADY_CENTS = 8;
+/** Once dropped, the level must stay this far under the sustain level to count on. */
+const OFF_HOLD_DB = 5;
+const SUDDEN_DB = 5;
+/** Hops before the current one whose maximum level a sudden drop is measured from. */
+const PRIOR_HOPS = 4;
+/** A slower note-off: SINK_HOPS hops under the sustain level, SINK_DB lower than at their start. */
+const SINK_HOPS = 8;
+const SINK_DB = 2;
 const TAIL_DROP_DB = 12;
 const TAIL_FALLING_HOPS = 3;
-const TAIL_RISE_DB = 3;
+const TAIL_RISE_DB = 9;
+/** ...in a step of at least this much from the previous hop (an attack, not a swell). */
+const RISE_STEP_DB = 3;
+/** A level back within this of the sustain level ends the tail (a re-articulated note). */
+const SUSTAIN_BACK_DB = 3;
+/** A stage-1 pitch this far (cents) from the tail's pitch is a new note, not the tail. */
+const TAIL_MOVE_CENTS = 60;
+const MOVE_CONFIDENCE = 0.85;
+const SMOOTH_HOPS = 3;
 /** The note peak decays by this much per hop (so slow diminuendos are not taken as tails). */
-const PEAK_RELEASE_DB = 0.05;
+const PEAK_RELEASE_DB = 0.1;
 /** Hops of clean periodicity needed for a hop's level to update the note peak. */
 const PEAK_CONFIDENCE = 0.85;
+/** Stage-1 unvoiced hops after which the note state is forgotten. */
+const RESET_HOPS = 5;
 
 export interface MelodyInput {
   hz: number | null;
@@ -52,10 +85,17 @@ export class MelodyTracker {
   private bridged = 0;
   // Level gate.
   private peakDb = -Infinity;
-  private readonly recentDb = new Float64Array(TAIL_FALLING_HOPS + 1);
+  private readonly recentDb = new Float64Array(
+    Math.max(TAIL_FALLING_HOPS + 1, SMOOTH_HOPS, PRIOR_HOPS + 1, SINK_HOPS + 1),
+  );
   private recentCount = 0;
   private tail = false;
   private tailMinDb = Infinity;
+  private tailHz = 0;
+  private offHops = 0;
+  private rawUnvoiced = 0;
+  private prevRawHz = 0;
+  private sinkHops = 0;
 
   /** One hop (null: missed hop, no information). Updates `hz` and `confidence`. */
   push(f: MelodyInput | null): void {
@@ -106,25 +146,59 @@ export class MelodyTracker {
     // Reverberation-tail gate on the hop level.
     const db = 20 * Math.log10(f.rms + 1e-9);
     const falling = this.isFalling(db);
-    if (hz !== null) {
-      if (this.tail) {
-        if (db > this.tailMinDb + TAIL_RISE_DB) {
-          this.tail = false;
-          this.peakDb = db;
-        }
-      } else {
-        this.peakDb = Math.max(
-          this.peakDb - PEAK_RELEASE_DB,
-          f.confidence >= PEAK_CONFIDENCE ? db : -Infinity,
-        );
-        if (db < this.peakDb - TAIL_DROP_DB && falling) {
-          this.tail = true;
-          this.tailMinDb = db;
-        }
+    const held = this.heldDb();
+    this.rawUnvoiced = f.hz === null ? this.rawUnvoiced + 1 : 0;
+    const steady =
+      f.hz !== null && this.prevRawHz > 0 && Math.abs(1200 * Math.log2(f.hz / this.prevRawHz)) < STEADY_CENTS;
+    this.prevRawHz = f.hz ?? 0;
+    if (this.tail) {
+      // A new attack or a new pitch ends the tail.
+      const moved =
+        f.hz !== null &&
+        f.confidence >= MOVE_CONFIDENCE &&
+        Math.abs(1200 * Math.log2(f.hz / this.tailHz)) > TAIL_MOVE_CENTS &&
+        !isSubharmonic(f.hz, this.tailHz) &&
+        !isSubharmonic(this.tailHz, f.hz);
+      const rise =
+        (db > this.tailMinDb + TAIL_RISE_DB && db > this.recentDb[1]! + RISE_STEP_DB) ||
+        db > this.peakDb - SUSTAIN_BACK_DB;
+      if (rise || moved) {
+        this.tail = false;
+        this.peakDb = held;
+        this.offHops = 0;
+        this.sinkHops = 0;
       }
-      if (this.tail) hz = null;
+    } else if (hz !== null) {
+      this.peakDb = Math.max(
+        this.peakDb - PEAK_RELEASE_DB,
+        f.confidence >= PEAK_CONFIDENCE ? held : -Infinity,
+      );
+      // A note-off: a sudden drop (SUDDEN_DB under the hops just before) that stays under the
+      // sustain level; slow declines (a vibrato's level swing, a diminuendo) do not count.
+      if (this.offHops > 0 ? db < this.peakDb - OFF_HOLD_DB : db < this.peakDb - OFF_DROP_DB) {
+        if (this.offHops > 0 || db < this.priorMaxDb() - SUDDEN_DB) this.offHops++;
+      } else this.offHops = 0;
+      // A slower note-off: a steady pitch sinking under the sustain level for SINK_HOPS hops.
+      if (db < this.peakDb - OFF_HOLD_DB && steady) this.sinkHops++;
+      else this.sinkHops = 0;
+      const sinking =
+        this.sinkHops >= SINK_HOPS &&
+        this.recentCount > SINK_HOPS &&
+        db < this.recentDb[SINK_HOPS]! - SINK_DB;
+      if (this.offHops >= OFF_HOPS || sinking || (db < this.peakDb - TAIL_DROP_DB && falling)) {
+        this.tail = true;
+        this.tailMinDb = Math.min(db, this.recentDb[1]!);
+        this.tailHz = this.lastHz > 0 ? this.lastHz : hz;
+      }
     }
+    if (this.tail) hz = null;
     if (this.tail) this.tailMinDb = Math.min(this.tailMinDb, db);
+    if (this.rawUnvoiced > RESET_HOPS) {
+      this.tail = false;
+      this.peakDb = -Infinity;
+      this.offHops = 0;
+      this.sinkHops = 0;
+    }
 
     if (hz !== null) {
       this.run = this.sinceVoiced <= 1 ? this.run + 1 : 1;
@@ -134,14 +208,31 @@ export class MelodyTracker {
     } else {
       this.sinceVoiced++;
       this.bridged = 0;
-      if (this.sinceVoiced > 10) {
-        this.tail = false;
-        this.peakDb = -Infinity;
-        this.run = 0;
-      }
+      if (this.sinceVoiced > 10) this.run = 0;
     }
     this.hz = hz;
     this.confidence = Number.isFinite(confidence) ? Math.min(1, Math.max(0, confidence)) : 0;
+  }
+
+  /** The highest level of the PRIOR_HOPS hops before the current one (dB). */
+  private priorMaxDb(): number {
+    const r = this.recentDb;
+    let m = -Infinity;
+    for (let i = 1; i <= PRIOR_HOPS && i < this.recentCount; i++) m = Math.max(m, r[i]!);
+    return m;
+  }
+
+  /**
+   * The level held over the last SMOOTH_HOPS hops (their minimum, dB): a drum hit or a click
+   * of a hop or two does not raise it.
+   */
+  private heldDb(): number {
+    const r = this.recentDb;
+    const n = Math.min(SMOOTH_HOPS, this.recentCount);
+    if (n === 0) return -Infinity;
+    let m = Infinity;
+    for (let i = 0; i < n; i++) m = Math.min(m, r[i]!);
+    return m;
   }
 
   /** Records `db` and tells whether the level fell on each of the last TAIL_FALLING_HOPS hops. */
@@ -149,11 +240,9 @@ export class MelodyTracker {
     const r = this.recentDb;
     for (let i = r.length - 1; i > 0; i--) r[i] = r[i - 1]!;
     r[0] = db;
-    if (this.recentCount < r.length) {
-      this.recentCount++;
-      return false;
-    }
-    for (let i = 0; i < r.length - 1; i++) if (!(r[i]! < r[i + 1]!)) return false;
+    if (this.recentCount < r.length) this.recentCount++;
+    if (this.recentCount <= TAIL_FALLING_HOPS) return false;
+    for (let i = 0; i < TAIL_FALLING_HOPS; i++) if (!(r[i]! < r[i + 1]!)) return false;
     return true;
   }
 }

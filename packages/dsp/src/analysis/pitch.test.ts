@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
-import { cents, median, tone, whiteNoise } from "./test-signals.js";
+import { analyzeSignal } from "./analyze.js";
+import {
+  cents,
+  median,
+  melodySignal,
+  randomMelody,
+  TIMBRES,
+  tone,
+  whiteNoise,
+  withReverb,
+} from "./test-signals.js";
 
 /** Stage 1 over a whole buffer, window ending at each hop boundary. */
 function features(samples: Float32Array, sampleRate: number): HopFeatures[] {
@@ -116,5 +126,48 @@ describe("extractFeatures", () => {
     const order = [...x.chroma.keys()].sort((i, j) => x.chroma[j]! - x.chroma[i]!);
     expect(order[0]).toBe(9);
     expect(order[1]).toBe(4);
+  });
+});
+
+describe("melody line (stage 1 + 2)", () => {
+  /** Pitch frames of the whole analysis with the time each describes. */
+  const line = (x: Float32Array, sr: number): { t: number; hz: number | null }[] => {
+    const c = analysisConfig(sr);
+    return analyzeSignal(x, sr).frames.map((f) => ({ t: (f.frame - c.pitchLatency) / sr, hz: f.hz }));
+  };
+
+  it("calls a reverberation tail unvoiced within 60 ms of the note's end, for several timbres and registers", () => {
+    const sr = 44100;
+    for (const [timbre, lo, hi, seed] of [
+      ["reed", 62, 76, 1],
+      ["voice", 48, 62, 2],
+      ["saw", 40, 54, 3],
+    ] as const) {
+      const notes = randomMelody(lo, hi, 6, seed).map((n) => ({ ...n, duration: Math.min(n.duration, 0.4) }));
+      const m = melodySignal(notes, 6.5, sr, {
+        harmonics: TIMBRES[timbre],
+        vibratoHz: 5.5,
+        vibratoCents: 25,
+      });
+      const x = withReverb(m.signal, sr, 0.8, -6, 0);
+      let rest = 0;
+      let falseAlarm = 0;
+      let voiced = 0;
+      let right = 0;
+      for (const p of line(x, sr)) {
+        const inNote = notes.some((n) => p.t >= n.t && p.t < n.t + n.duration);
+        const nearEnd = notes.some((n) => p.t >= n.t + n.duration && p.t < n.t + n.duration + 0.06);
+        if (inNote) {
+          voiced++;
+          if (p.hz !== null && Math.abs(cents(p.hz, m.f0At(p.t))) < 50) right++;
+        } else if (!nearEnd && p.t > 0.1) {
+          rest++;
+          if (p.hz !== null) falseAlarm++;
+        }
+      }
+      expect(rest).toBeGreaterThan(50);
+      expect(falseAlarm / rest, `${timbre} tail false alarms`).toBeLessThan(0.1);
+      expect(right / voiced, `${timbre} pitch accuracy`).toBeGreaterThan(0.9);
+    }
   });
 });
