@@ -22,6 +22,12 @@ const NEAR_CENTS = 150;
 const MEMORY_HOPS = 4;
 /** A near candidate may be this much less periodic than the best one and still be preferred. */
 const NEAR_MARGIN = 0.2;
+/** ...or this much when the best one is a subharmonic of the near one. */
+const SUB_MARGIN = 0.4;
+/** At most this many hops in a row are read from a subharmonic of the line... */
+const MAX_SUB_HOPS = 40;
+/** ...and from an octave under it only if the hop is at least this aperiodic (or the line shows). */
+const CLEAN_APERIODICITY = 0.15;
 /** Bridged (otherwise unvoiced) hops need at most this aperiodicity... */
 const BRIDGE_APERIODICITY = 0.6;
 /** ...and at most this many in a row. */
@@ -96,6 +102,7 @@ export class MelodyTracker {
   private rawUnvoiced = 0;
   private prevRawHz = 0;
   private sinkHops = 0;
+  private subHops = 0;
 
   /** One hop (null: missed hop, no information). Updates `hz` and `confidence`. */
   push(f: MelodyInput | null): void {
@@ -108,6 +115,7 @@ export class MelodyTracker {
     let hz = f.hz;
     let confidence = f.confidence;
     let bridgedHop = false;
+    let subHop = false;
     const cands = f.candidates;
     if (this.lastHz > 0 && this.sinceVoiced <= MEMORY_HOPS && this.run >= MIN_RUN_HOPS) {
       // The most periodic candidate near the last pitch.
@@ -122,24 +130,36 @@ export class MelodyTracker {
           nearAp = ap;
         }
       }
-      if (nearHz > 0) {
-        if (hz !== null) {
-          const far = Math.abs(1200 * Math.log2(hz / this.lastHz)) >= NEAR_CENTS;
-          const apBest = 1 - confidence;
-          if (
-            far &&
-            nearAp < BRIDGE_APERIODICITY &&
-            nearAp < apBest + NEAR_MARGIN &&
-            !isSubharmonic(nearHz, hz)
-          ) {
-            hz = nearHz;
-            confidence = 1 - nearAp;
-          }
-        } else if (nearAp < BRIDGE_APERIODICITY && this.bridged < MAX_BRIDGE_HOPS) {
-          hz = nearHz;
-          confidence = 1 - nearAp;
-          bridgedHop = true;
-        }
+      // The best candidate of the hop (stage 1's choice, else the first candidate).
+      const bestHz = hz ?? (cands[0]! > 0 ? cands[0]! : 0);
+      const apBest = hz !== null ? 1 - confidence : cands[1]!;
+      // A best candidate at a subharmonic of the line: a drum or a bass note under the melody
+      // makes the sum periodic at a common multiple of the periods.
+      const k = bestHz > 0 ? subharmonicOrder(bestHz, this.lastHz) : 0;
+      const far = bestHz > 0 && Math.abs(1200 * Math.log2(bestHz / this.lastHz)) >= NEAR_CENTS;
+      const margin = k > 0 ? SUB_MARGIN : NEAR_MARGIN;
+      if (
+        nearHz > 0 &&
+        nearAp < BRIDGE_APERIODICITY &&
+        (hz === null ? this.bridged < MAX_BRIDGE_HOPS : far && nearAp < apBest + margin) &&
+        !isSubharmonic(nearHz, bestHz)
+      ) {
+        if (hz === null) bridgedHop = true;
+        hz = nearHz;
+        confidence = 1 - nearAp;
+      } else if (
+        k > 0 &&
+        apBest < BRIDGE_APERIODICITY &&
+        this.subHops < MAX_SUB_HOPS &&
+        (k > 2 || apBest > CLEAN_APERIODICITY || nearHz > 0)
+      ) {
+        // No usable candidate on the line: read the line's pitch from the subharmonic (an
+        // octave under it only when the hop is disturbed or the line still shows, since a
+        // clean new note an octave lower is a melody leap).
+        if (hz === null) bridgedHop = true;
+        hz = bestHz * k;
+        confidence = Math.min(1 - apBest, 1 - nearAp);
+        subHop = true;
       }
     }
 
@@ -205,9 +225,11 @@ export class MelodyTracker {
       this.sinceVoiced = 0;
       this.lastHz = hz;
       this.bridged = bridgedHop ? this.bridged + 1 : 0;
+      this.subHops = subHop ? this.subHops + 1 : 0;
     } else {
       this.sinceVoiced++;
       this.bridged = 0;
+      this.subHops = 0;
       if (this.sinceVoiced > 10) this.run = 0;
     }
     this.hz = hz;
@@ -249,6 +271,11 @@ export class MelodyTracker {
 
 /** Whether `low` is close (±50 cents) to `high` / k for k = 2, 3 or 4. */
 function isSubharmonic(low: number, high: number): boolean {
-  for (let k = 2; k <= 4; k++) if (Math.abs(1200 * Math.log2((low * k) / high)) < 50) return true;
-  return false;
+  return subharmonicOrder(low, high) > 0;
+}
+
+/** k (2, 3 or 4) when `low` is close (±50 cents) to `high` / k, else 0. */
+function subharmonicOrder(low: number, high: number): number {
+  for (let k = 2; k <= 4; k++) if (Math.abs(1200 * Math.log2((low * k) / high)) < 50) return k;
+  return 0;
 }

@@ -95,6 +95,9 @@ export const PITCH_CANDIDATES = 4;
 /** Local minima of the normalised difference above this are not reported as candidates. */
 const CANDIDATE_CEILING = 0.75;
 
+/** Candidate ranking penalty for the longest lag (proportional to the lag). */
+const CANDIDATE_LAG_PENALTY = 0.1;
+
 /** High-pass corner of the pitch path, relative to the lowest f0 looked for. */
 const HIGH_PASS_RATIO = 1.5;
 
@@ -297,9 +300,13 @@ function collectCandidates(
     if (v >= CANDIDATE_CEILING || v > cmnd[tau - 1]! || v >= cmnd[tau + 1]!) continue;
     const hz = rate / (tau + parabolicOffset(cmnd[tau - 1]!, v, cmnd[tau + 1]!));
     if (hz < config.minHz * 0.95 || hz > config.maxHz * 1.05) continue;
-    // Insertion into the sorted list (ascending aperiodicity), dropping the worst when full.
+    // Insertion into the list sorted by aperiodicity plus a small penalty growing with the lag,
+    // so that of near-equal dips (a period and its multiples) the shortest lag ranks first and
+    // the true period is not crowded out by its subharmonics. Drops the worst when full.
+    const key = v + (CANDIDATE_LAG_PENALTY * tau) / tauMax;
     let pos = count;
-    while (pos > 0 && out[2 * pos - 1]! > v) pos--;
+    while (pos > 0 && out[2 * pos - 1]! + (CANDIDATE_LAG_PENALTY * rate) / out[2 * pos - 2]! / tauMax > key)
+      pos--;
     if (pos >= K) continue;
     const last = Math.min(count, K - 1);
     for (let j = last; j > pos; j--) {
