@@ -27,7 +27,7 @@ const SUB_MARGIN = 0.4;
 /** At most this many hops in a row are read from a subharmonic of the line... */
 const MAX_SUB_HOPS = 40;
 /** ...and from an octave under it only if the hop is at least this aperiodic (or the line shows). */
-const CLEAN_APERIODICITY = 0.15;
+const CLEAN_APERIODICITY = 0.05;
 /** Bridged (otherwise unvoiced) hops need at most this aperiodicity... */
 const BRIDGE_APERIODICITY = 0.6;
 /** ...and at most this many in a row. */

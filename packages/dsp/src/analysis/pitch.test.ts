@@ -170,4 +170,16 @@ describe("melody line (stage 1 + 2)", () => {
       expect(right / voiced, `${timbre} pitch accuracy`).toBeGreaterThan(0.9);
     }
   });
+
+  it("reads high tones with a weak fundamental (600-1200 Hz, vibrato) at the fundamental, not an octave down", () => {
+    const sr = 44100;
+    for (const hz of [620, 820, 1150]) {
+      const x = tone(hz, 1.5, sr, { harmonics: TIMBRES.thin, vibratoHz: 5.5, vibratoCents: 25 });
+      const ps = line(x, sr).filter((p) => p.t > 0.1 && p.t < 1.4);
+      const right = ps.filter((p) => p.hz !== null && Math.abs(cents(p.hz, hz)) < 60).length;
+      const octave = ps.filter((p) => p.hz !== null && Math.abs(cents(p.hz, hz)) > 600).length;
+      expect(right / ps.length, `${hz} Hz`).toBeGreaterThan(0.9);
+      expect(octave, `${hz} Hz octave errors`).toBe(0);
+    }
+  });
 });

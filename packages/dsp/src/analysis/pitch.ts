@@ -12,6 +12,17 @@ import type { AnalysisConfig } from "./config.js";
 
 /** First-dip threshold on the cumulative-mean-normalised difference. */
 const DIP_THRESHOLD = 0.15;
+/** Local minima sampled this much over the threshold may still dip under it between lags. */
+const DIP_SLACK = 0.15;
+/**
+ * Octave check: a dip at half the chosen lag under HALF_DIP_CEILING is checked at the full rate;
+ * it is taken when its aperiodicity there is under HALF_MAX_APERIODICITY and at most
+ * HALF_RATIO times (plus HALF_SLACK) that of the chosen lag.
+ */
+const HALF_DIP_CEILING = 0.5;
+const HALF_MAX_APERIODICITY = 0.1;
+const HALF_RATIO = 2;
+const HALF_SLACK = 0.02;
 /** Above this aperiodicity (at the chosen lag) the hop is unvoiced. */
 const VOICING_THRESHOLD = 0.3;
 /** Below this level (RMS of the pitch window, ~ -60 dBFS) the hop is unvoiced. */
@@ -248,10 +259,14 @@ export function detectPitch(
     cmnd[tau] = running > 0 ? (diff * tau) / running : 1;
   }
 
+  // The first dip under the threshold, judged by the parabolic vertex of each local minimum:
+  // at short lags (high notes) the true minimum falls between two lags and the sampled values
+  // can miss the threshold where the dip at twice the lag does not (an octave-low error).
   let best = -1;
-  for (let tau = tauMin; tau <= tauMax; tau++) {
-    if (cmnd[tau]! < DIP_THRESHOLD) {
-      while (tau + 1 <= tauMax && cmnd[tau + 1]! < cmnd[tau]!) tau++;
+  for (let tau = Math.max(tauMin, 1); tau <= tauMax; tau++) {
+    const v = cmnd[tau]!;
+    if (v >= DIP_THRESHOLD + DIP_SLACK || v > cmnd[tau - 1]! || v > cmnd[tau + 1]!) continue;
+    if (parabolicMin(cmnd[tau - 1]!, v, cmnd[tau + 1]!) < DIP_THRESHOLD) {
       best = tau;
       break;
     }
@@ -277,6 +292,24 @@ export function detectPitch(
 
   // 4. Refine at the full rate around the decimated lag.
   if (d > 1) tau = refineLag(window, tau * d, d, s.refineWindow) / d;
+
+  // 5. Octave check at the full rate: when half the lag also shows a dip (a high note whose
+  // short-lag dip the decimated grid undersamples), take it if it is about as periodic.
+  const h = Math.round(tau / 2);
+  if (h - 1 >= 1 && tau / 2 >= tauMin - 0.5 && s.rate / (tau / 2) <= config.maxHz * 1.05) {
+    const near = Math.min(cmnd[h - 1]!, cmnd[h]!, cmnd[h + 1]!);
+    if (near < HALF_DIP_CEILING) {
+      const lag = tau * d;
+      const halfLag = refineLag(window, lag / 2, Math.max(2, d), s.refineWindow);
+      const w = Math.min(s.refineWindow, window.length - Math.ceil(lag) - 2);
+      if (w >= 16) {
+        const energy = 2 * windowEnergy(window, w) + 1e-12;
+        const apFull = fullRateDiff(window, Math.round(lag), w) / energy;
+        const apHalf = fullRateDiff(window, Math.round(halfLag), w) / energy;
+        if (apHalf < HALF_MAX_APERIODICITY && apHalf < HALF_RATIO * apFull + HALF_SLACK) tau = halfLag / d;
+      }
+    }
+  }
   const hz = s.rate / tau;
   out.hz = hz >= config.minHz * 0.95 && hz <= config.maxHz * 1.05 ? hz : null;
 }
@@ -319,6 +352,15 @@ function collectCandidates(
   }
 }
 
+/** Value at the vertex of the parabola through three equally spaced values (b if none). */
+function parabolicMin(a: number, b: number, c: number): number {
+  const denom = a - 2 * b + c;
+  if (!(denom > 0)) return b;
+  const off = (0.5 * (a - c)) / denom;
+  if (off > 0.5 || off < -0.5) return b;
+  return Math.max(0, b - 0.25 * (a - c) * off);
+}
+
 /** Offset (-0.5..0.5) of the vertex of the parabola through three equally spaced values. */
 function parabolicOffset(a: number, b: number, c: number): number {
   const denom = a - 2 * b + c;
@@ -335,6 +377,14 @@ function fullRateDiff(window: Float32Array, lag: number, w: number): number {
     const v = window[j]! - window[j - lag]!;
     acc += v * v;
   }
+  return acc;
+}
+
+/** Energy of the newest `w` samples of `window`. */
+function windowEnergy(window: Float32Array, w: number): number {
+  const n = window.length;
+  let acc = 0;
+  for (let j = n - 1, stop = n - 1 - w; j > stop; j--) acc += window[j]! * window[j]!;
   return acc;
 }
 
