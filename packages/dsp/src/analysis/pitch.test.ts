@@ -3,9 +3,15 @@ import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
 import { analyzeSignal } from "./analyze.js";
 import {
+  beatTimesOf,
   cents,
+  DRUM_PATTERNS,
+  drumTrack,
   median,
+  midiHz,
+  mix,
   melodySignal,
+  pluckedNotes,
   randomMelody,
   TIMBRES,
   tone,
@@ -181,5 +187,36 @@ describe("melody line (stage 1 + 2)", () => {
       expect(right / ps.length, `${hz} Hz`).toBeGreaterThan(0.9);
       expect(octave, `${hz} Hz octave errors`).toBe(0);
     }
+  });
+
+  it("keeps a melody's pitch through drum hits and a tonal drum a fifth under it", () => {
+    const sr = 44100;
+    const dur = 6;
+    const beats = beatTimesOf(dur, () => 120);
+    // A voice-like line of long notes over drums; a pitched drum (a tom or a bass note) at 2/3 of
+    // the first note's f0 on every other beat makes the mix periodic at a third of that f0.
+    const notes = [
+      { t: 0.3, midi: 54, duration: 2 },
+      { t: 2.3, midi: 57, duration: 1.5 },
+      { t: 3.8, midi: 54, duration: 2 },
+    ];
+    const m = melodySignal(notes, dur, sr, { vibratoHz: 5, vibratoCents: 20, amplitude: 0.25 });
+    const tom = pluckedNotes(
+      beats.filter((_, i) => i % 2 === 1).map((t) => ({ t, hz: (midiHz(54) * 2) / 3, duration: 0.4 })),
+      dur,
+      sr,
+    );
+    // The drums about as loud as the melody (the pitched drum ~6 dB under it).
+    const x = mix(
+      m.signal,
+      tom.map((v) => 0.25 * v),
+      drumTrack(beats, DRUM_PATTERNS.rock!, dur, sr, { amplitude: 0.3 }),
+    );
+    const ps = line(x, sr).filter((p) => m.f0At(p.t) > 0 && p.t > 0.4);
+    const right = ps.filter((p) => p.hz !== null && Math.abs(cents(p.hz, m.f0At(p.t))) < 50).length;
+    const under = ps.filter((p) => p.hz !== null && cents(p.hz, m.f0At(p.t)) < -600).length;
+    expect(right / ps.length).toBeGreaterThan(0.9);
+    // (A note that starts on a pitched-drum hit with no line to continue may still start low.)
+    expect(under / ps.length).toBeLessThan(0.05);
   });
 });
