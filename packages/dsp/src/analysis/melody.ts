@@ -24,12 +24,16 @@ const MEMORY_HOPS = 4;
 const NEAR_MARGIN = 0.2;
 /** ...or this much when the best one is a subharmonic of the near one. */
 const SUB_MARGIN = 0.4;
+/** Subharmonics up to this order are recognised (a melody does not leap down two octaves). */
+const MAX_SUBHARMONIC = 6;
+/** ...within this many cents. */
+const SUB_CENTS = 50;
 /** At most this many hops in a row are read from a subharmonic of the line... */
 const MAX_SUB_HOPS = 40;
 /** ...and from an octave under it only if the hop is at least this aperiodic (or the line shows). */
 const CLEAN_APERIODICITY = 0.05;
 /** Bridged (otherwise unvoiced) hops need at most this aperiodicity... */
-const BRIDGE_APERIODICITY = 0.6;
+const BRIDGE_APERIODICITY = 0.7;
 /** ...and at most this many in a row. */
 const MAX_BRIDGE_HOPS = 30;
 /** A voiced run must be this long before its pitch is trusted for continuity. */
@@ -117,7 +121,10 @@ export class MelodyTracker {
     let bridgedHop = false;
     let subHop = false;
     const cands = f.candidates;
-    if (this.lastHz > 0 && this.sinceVoiced <= MEMORY_HOPS && this.run >= MIN_RUN_HOPS) {
+    if (this.lastHz > 0 && this.sinceVoiced <= MEMORY_HOPS && this.run >= 1) {
+      // A line of MIN_RUN_HOPS hops is trusted for bridging and for keeping a near candidate
+      // against any distant best one; a younger one only against a subharmonic.
+      const trusted = this.run >= MIN_RUN_HOPS;
       // The most periodic candidate near the last pitch.
       let nearHz = 0;
       let nearAp = Infinity;
@@ -135,19 +142,21 @@ export class MelodyTracker {
       const apBest = hz !== null ? 1 - confidence : cands[1]!;
       // A best candidate at a subharmonic of the line: a drum or a bass note under the melody
       // makes the sum periodic at a common multiple of the periods.
-      const k = bestHz > 0 ? subharmonicOrder(bestHz, this.lastHz) : 0;
+      const k = bestHz > 0 ? subharmonicOrder(bestHz, this.lastHz, MAX_SUBHARMONIC, SUB_CENTS) : 0;
       const far = bestHz > 0 && Math.abs(1200 * Math.log2(bestHz / this.lastHz)) >= NEAR_CENTS;
       const margin = k > 0 ? SUB_MARGIN : NEAR_MARGIN;
       if (
         nearHz > 0 &&
         nearAp < BRIDGE_APERIODICITY &&
-        (hz === null ? this.bridged < MAX_BRIDGE_HOPS : far && nearAp < apBest + margin) &&
+        (trusted || k > 0) &&
+        (hz === null ? trusted && this.bridged < MAX_BRIDGE_HOPS : far && nearAp < apBest + margin) &&
         !isSubharmonic(nearHz, bestHz)
       ) {
         if (hz === null) bridgedHop = true;
         hz = nearHz;
         confidence = 1 - nearAp;
       } else if (
+        trusted &&
         k > 0 &&
         apBest < BRIDGE_APERIODICITY &&
         this.subHops < MAX_SUB_HOPS &&
@@ -271,11 +280,11 @@ export class MelodyTracker {
 
 /** Whether `low` is close (±50 cents) to `high` / k for k = 2, 3 or 4. */
 function isSubharmonic(low: number, high: number): boolean {
-  return subharmonicOrder(low, high) > 0;
+  return subharmonicOrder(low, high, 4, 50) > 0;
 }
 
-/** k (2, 3 or 4) when `low` is close (±50 cents) to `high` / k, else 0. */
-function subharmonicOrder(low: number, high: number): number {
-  for (let k = 2; k <= 4; k++) if (Math.abs(1200 * Math.log2((low * k) / high)) < 50) return k;
+/** k (2 to `maxK`) when `low` is within `cents` of `high` / k, else 0. */
+function subharmonicOrder(low: number, high: number, maxK: number, cents: number): number {
+  for (let k = 2; k <= maxK; k++) if (Math.abs(1200 * Math.log2((low * k) / high)) < cents) return k;
   return 0;
 }
