@@ -20,6 +20,8 @@ const DIP_SLACK = 0.15;
  * HALF_RATIO times (plus HALF_SLACK) that of the chosen lag.
  */
 const HALF_DIP_CEILING = 0.5;
+/** Only half lags this short (decimated samples) are checked: longer dips are well sampled. */
+const HALF_MAX_LAG = 32;
 const HALF_MAX_APERIODICITY = 0.1;
 const HALF_RATIO = 2;
 const HALF_SLACK = 0.02;
@@ -42,7 +44,12 @@ export interface PitchScratch {
   readonly specA: Float64Array;
   readonly specB: Float64Array;
   readonly product: Float64Array;
+  /** Cross-correlation c(τ) (real, by lag). */
   readonly corr: Float64Array;
+  /** Half-length complex inverse transform of the real correlation, and its twiddles. */
+  readonly fftHalf: FFT;
+  readonly halfIn: Float64Array;
+  readonly twiddle: Float64Array;
   readonly energy: Float64Array;
   readonly cmnd: Float64Array;
   readonly fft: FFT;
@@ -92,13 +99,26 @@ export function pitchScratch(config: AnalysisConfig): PitchScratch {
     specA: new Float64Array(2 * length),
     specB: new Float64Array(2 * length),
     product: new Float64Array(2 * length),
-    corr: new Float64Array(2 * length),
+    corr: new Float64Array(length),
+    fftHalf: new FFT(length / 2),
+    halfIn: new Float64Array(length),
+    twiddle: halfTwiddles(length),
     energy: new Float64Array(length + 1),
     cmnd: new Float64Array(tauMax + 2),
     fft: new FFT(length),
     highPass: butterworthHighPass(config.minHz * HIGH_PASS_RATIO, rate),
     refineWindow: Math.round(config.sampleRate * 0.025),
   };
+}
+
+/** cos and sin of 2πk/L for k < L/2, interleaved. */
+function halfTwiddles(length: number): Float64Array {
+  const t = new Float64Array(length);
+  for (let k = 0; k < length / 2; k++) {
+    t[2 * k] = Math.cos((2 * Math.PI * k) / length);
+    t[2 * k + 1] = Math.sin((2 * Math.PI * k) / length);
+  }
+  return t;
 }
 
 /** Number of alternative f0 candidates reported per hop (for the causal melody tracker). */
@@ -175,12 +195,16 @@ export function decimateWindow(window: Float32Array, s: PitchScratch): number {
   const { decimation: d, length: L, z, taps } = s;
   const n = window.length;
   const tapCount = taps.length;
+  const half = (tapCount - 1) >> 1;
   let mean = 0;
   for (let i = 0; i < L; i++) {
     const end = n - 1 - i * d;
     let acc = 0;
     if (end - tapCount + 1 >= 0) {
-      for (let t = 0; t < tapCount; t++) acc += taps[t]! * window[end - t]!;
+      // The taps are symmetric: fold the two halves (half the multiplies).
+      const last = end - tapCount + 1;
+      for (let t = 0; t < half; t++) acc += taps[t]! * (window[end - t]! + window[last + t]!);
+      acc += taps[half]! * window[end - half]!;
     } else {
       for (let t = 0; t < tapCount && end - t >= 0; t++) acc += taps[t]! * window[end - t]!;
     }
@@ -235,16 +259,31 @@ export function detectPitch(
     const br = specB[2 * k]!;
     const bi = specB[2 * k + 1]!;
     // conj(A) * B
-    const pr = ar * br + ai * bi;
-    const pi = ar * bi - ai * br;
-    product[2 * k] = pr;
-    product[2 * k + 1] = pi;
-    if (k > 0 && k < half) {
-      product[2 * (L - k)] = pr;
-      product[2 * (L - k) + 1] = -pi;
-    }
+    product[2 * k] = ar * br + ai * bi;
+    product[2 * k + 1] = ar * bi - ai * br;
   }
-  fft.inverseTransform(corr, product);
+  // The correlation is real: its inverse transform of length L is one complex inverse transform
+  // of length L/2 of Z[k] = E[k] + i O[k], E and O the spectra of its even and odd samples.
+  const { halfIn, twiddle } = s;
+  for (let k = 0; k < half; k++) {
+    const pr = product[2 * k]!;
+    const pi = product[2 * k + 1]!;
+    const qr = product[2 * (half - k)]!;
+    const qi = -product[2 * (half - k) + 1]!;
+    const er = 0.5 * (pr + qr);
+    const ei = 0.5 * (pi + qi);
+    // O[k] = (P[k] - conj(P[half - k])) e^{2πik/L} / 2
+    const dr = 0.5 * (pr - qr);
+    const di = 0.5 * (pi - qi);
+    const c = twiddle[2 * k]!;
+    const sn = twiddle[2 * k + 1]!;
+    const or = dr * c - di * sn;
+    const oi = dr * sn + di * c;
+    halfIn[2 * k] = er - oi;
+    halfIn[2 * k + 1] = ei + or;
+  }
+  // Interleaved (re, im) of the result are the even and odd samples: the correlation by lag.
+  s.fftHalf.inverseTransform(corr, halfIn);
 
   // 3. Cumulative-mean-normalised difference.
   const cmnd = s.cmnd;
@@ -253,7 +292,7 @@ export function detectPitch(
   let running = 0;
   for (let tau = 1; tau <= tauMax + 1; tau++) {
     const et = energy[tau + W]! - energy[tau]!;
-    let diff = e0 + et - 2 * corr[2 * tau]!;
+    let diff = e0 + et - 2 * corr[tau]!;
     if (diff < 0) diff = 0;
     running += diff;
     cmnd[tau] = running > 0 ? (diff * tau) / running : 1;
@@ -296,7 +335,12 @@ export function detectPitch(
   // 5. Octave check at the full rate: when half the lag also shows a dip (a high note whose
   // short-lag dip the decimated grid undersamples), take it if it is about as periodic.
   const h = Math.round(tau / 2);
-  if (h - 1 >= 1 && tau / 2 >= tauMin - 0.5 && s.rate / (tau / 2) <= config.maxHz * 1.05) {
+  if (
+    h - 1 >= 1 &&
+    h <= HALF_MAX_LAG &&
+    tau / 2 >= tauMin - 0.5 &&
+    s.rate / (tau / 2) <= config.maxHz * 1.05
+  ) {
     const near = Math.min(cmnd[h - 1]!, cmnd[h]!, cmnd[h + 1]!);
     if (near < HALF_DIP_CEILING) {
       const lag = tau * d;
