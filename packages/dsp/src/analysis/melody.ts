@@ -66,6 +66,12 @@ const TAIL_RISE_DB = 9;
 const RISE_STEP_DB = 3;
 /** A level back within this of the sustain level ends the tail (a re-articulated note). */
 const SUSTAIN_BACK_DB = 3;
+/**
+ * A tail whose level (3-hop mean) stays within OFF_HOLD_DB of the sustain level and fell less
+ * than HOLD_DECAY_DB over HOLD_HOPS hops ends.
+ */
+const HOLD_HOPS = 10;
+const HOLD_DECAY_DB = 1.5;
 /** A stage-1 pitch this far (cents) from the tail's pitch is a new note, not the tail. */
 const TAIL_MOVE_CENTS = 60;
 const MOVE_CONFIDENCE = 0.85;
@@ -96,7 +102,7 @@ export class MelodyTracker {
   // Level gate.
   private peakDb = -Infinity;
   private readonly recentDb = new Float64Array(
-    Math.max(TAIL_FALLING_HOPS + 1, SMOOTH_HOPS, PRIOR_HOPS + 1, SINK_HOPS + 1),
+    Math.max(TAIL_FALLING_HOPS + 1, SMOOTH_HOPS, PRIOR_HOPS + 1, SINK_HOPS + 1, HOLD_HOPS),
   );
   private recentCount = 0;
   private tail = false;
@@ -107,6 +113,7 @@ export class MelodyTracker {
   private prevRawHz = 0;
   private sinkHops = 0;
   private subHops = 0;
+  private tailHops = 0;
 
   /** One hop (null: missed hop, no information). Updates `hz` and `confidence`. */
   push(f: MelodyInput | null): void {
@@ -191,7 +198,15 @@ export class MelodyTracker {
       const rise =
         (db > this.tailMinDb + TAIL_RISE_DB && db > this.recentDb[1]! + RISE_STEP_DB) ||
         db > this.peakDb - SUSTAIN_BACK_DB;
-      if (rise || moved) {
+      // A tail decays; a level that holds over HOLD_HOPS hops is a note after all (a false
+      // note-off, e.g. a re-articulation after a drum hit inflated the sustain level).
+      this.tailHops++;
+      const recent = this.meanDb(0, 3);
+      const holds =
+        this.tailHops >= HOLD_HOPS &&
+        recent > this.peakDb - OFF_HOLD_DB &&
+        recent > this.meanDb(HOLD_HOPS - 3, HOLD_HOPS) - HOLD_DECAY_DB;
+      if (rise || moved || holds) {
         this.tail = false;
         this.peakDb = held;
         this.offHops = 0;
@@ -217,6 +232,7 @@ export class MelodyTracker {
       if (this.offHops >= OFF_HOPS || sinking || (db < this.peakDb - TAIL_DROP_DB && falling)) {
         this.tail = true;
         this.tailMinDb = Math.min(db, this.recentDb[1]!);
+        this.tailHops = 0;
         this.tailHz = this.lastHz > 0 ? this.lastHz : hz;
       }
     }
@@ -243,6 +259,13 @@ export class MelodyTracker {
     }
     this.hz = hz;
     this.confidence = Number.isFinite(confidence) ? Math.min(1, Math.max(0, confidence)) : 0;
+  }
+
+  /** Mean level (dB) of the hops `from` to `to` - 1 back (0 = the current hop). */
+  private meanDb(from: number, to: number): number {
+    let acc = 0;
+    for (let i = from; i < to; i++) acc += this.recentDb[i]!;
+    return acc / (to - from);
   }
 
   /** The highest level of the PRIOR_HOPS hops before the current one (dB). */
