@@ -50,7 +50,7 @@ const MIN_RUN_HOPS = 3;
 const OFF_DROP_DB = 6;
 const OFF_HOPS = 3;
 /** Largest hop-to-hop move (cents) of the stage-1 pitch that counts as a held (reverberated) pitch. */
-const STEADY_CENTS = 8;
+const STEADY_CENTS = 15;
 /** Once dropped, the level must stay this far under the sustain level to count on. */
 const OFF_HOLD_DB = 5;
 const SUDDEN_DB = 5;
@@ -218,9 +218,12 @@ export class MelodyTracker {
         f.confidence >= PEAK_CONFIDENCE ? held : -Infinity,
       );
       // A note-off: a sudden drop (SUDDEN_DB under the hops just before) that stays under the
-      // sustain level; slow declines (a vibrato's level swing, a diminuendo) do not count.
+      // sustain level; slow declines (a vibrato's level swing, a diminuendo) do not count. The
+      // reverberation holds the last pitch: after the drop the stage-1 pitch stays put (a
+      // singer's dip into a glide or a consonant moves it).
       if (this.offHops > 0 ? db < this.peakDb - OFF_HOLD_DB : db < this.peakDb - OFF_DROP_DB) {
-        if (this.offHops > 0 || db < this.priorMaxDb() - SUDDEN_DB) this.offHops++;
+        if (this.offHops > 0) this.offHops = steady ? this.offHops + 1 : 0;
+        else if (db < this.priorMaxDb() - SUDDEN_DB) this.offHops = 1;
       } else this.offHops = 0;
       // A slower note-off: a steady pitch sinking under the sustain level for SINK_HOPS hops.
       if (db < this.peakDb - OFF_HOLD_DB && steady) this.sinkHops++;
