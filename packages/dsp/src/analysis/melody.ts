@@ -8,11 +8,17 @@
  *   strict voicing decision of stage 1 (for at most MAX_BRIDGE_HOPS in a row).
  * - Upward octave leaps stay possible: a near candidate that is a subharmonic of the best one
  *   is not preferred.
+ * - Subharmonics: a drum or a bass note under the melody can make the mix periodic at a common
+ *   multiple of the periods, so the best candidate falls to f0 / k. The line then keeps its
+ *   near candidate with a wider margin, or else reads its pitch back as k times the best one
+ *   (k = 2 only on a disturbed hop: a clean new note an octave down is a melody leap), for at
+ *   most MAX_SUB_HOPS hops in a row.
  * - Reverberation tails (note-off detection): when the direct sound of a note stops, the level
  *   drops suddenly (by several dB within a hop) under the note's sustain level and stays there
  *   while the reverberation continues the pitch. From then on the hops are unvoiced until a new
  *   attack (a quick rise), a return to the sustain level (a re-articulated note) or a new pitch.
- *   A long steady decay far under the sustain level is also a tail.
+ *   A steady pitch sinking under the sustain level, or a long fall far under it, is also a
+ *   tail; a "tail" whose level holds near the sustain level is a note after all.
  * Fixed-size state, no allocation per hop.
  */
 

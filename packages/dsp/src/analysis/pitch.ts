@@ -3,9 +3,14 @@
  *
  * 1. Low-pass (windowed sinc) and decimate the window to ~11-16 kHz, newest sample first.
  * 2. YIN difference d(τ) = e(0) + e(τ) - 2 c(τ), with the cross-correlation c(τ) by FFT.
- * 3. Cumulative-mean-normalised difference d'(τ); the first dip under the absolute threshold
- *    (then down to its local minimum), else the global minimum; parabolic interpolation.
+ *    The real correlation is inverse-transformed as one complex transform of half the length.
+ * 3. Cumulative-mean-normalised difference d'(τ); the first local minimum whose parabolic
+ *    vertex dips under the absolute threshold, else the global minimum; parabolic interpolation.
  * 4. When decimated, the lag is refined on the full-rate signal around the decimated estimate.
+ * 5. Octave check: a dip at half the lag (short lags only, where the decimated grid undersamples
+ *    the dip of a high note) is compared at the full rate and taken when about as periodic.
+ * Candidates for the melody tracker: the deepest local minima, ranked with a small penalty
+ * growing with the lag so that a period is not crowded out by its multiples.
  */
 import FFT from "fft.js";
 import type { AnalysisConfig } from "./config.js";
