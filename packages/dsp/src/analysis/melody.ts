@@ -22,6 +22,8 @@
  * Fixed-size state, no allocation per hop.
  */
 
+/** A stage-1 pitch moving more than this (cents) on two hops in a row in one direction sweeps. */
+const SWEEP_CENTS = 100;
 /** A candidate within this distance of the last pitch counts as the same melody line. */
 const NEAR_CENTS = 150;
 /** Hops after the last voiced hop during which the continuity prior still applies. */
@@ -120,6 +122,7 @@ export class MelodyTracker {
   private sinkHops = 0;
   private subHops = 0;
   private tailHops = 0;
+  private prevMove = 0;
 
   /** One hop (null: missed hop, no information). Updates `hz` and `confidence`. */
   push(f: MelodyInput | null): void {
@@ -192,6 +195,21 @@ export class MelodyTracker {
     this.rawUnvoiced = f.hz === null ? this.rawUnvoiced + 1 : 0;
     const steady =
       f.hz !== null && this.prevRawHz > 0 && Math.abs(1200 * Math.log2(f.hz / this.prevRawHz)) < STEADY_CENTS;
+    // A sweep (stage 1's pitch falling or rising by more than SWEEP_CENTS on two hops in a row,
+    // like a kick drum's or a tom's pitch drop) is not a melody note, unless very periodic.
+    const move = f.hz !== null && this.prevRawHz > 0 ? 1200 * Math.log2(f.hz / this.prevRawHz) : 0;
+    if (
+      hz !== null &&
+      f.hz !== null &&
+      hz === f.hz &&
+      1 - f.confidence > CLEAN_APERIODICITY &&
+      Math.abs(move) > SWEEP_CENTS &&
+      Math.abs(this.prevMove) > SWEEP_CENTS &&
+      move * this.prevMove > 0
+    ) {
+      hz = null;
+    }
+    this.prevMove = move;
     this.prevRawHz = f.hz ?? 0;
     if (this.tail) {
       // A new attack or a new pitch ends the tail.
