@@ -62,6 +62,9 @@ const STEADY_CENTS = 15;
 /** Once dropped, the level must stay this far under the sustain level to count on. */
 const OFF_HOLD_DB = 5;
 const SUDDEN_DB = 5;
+/** ...or a drop STEEP_SUDDEN_DB under them to more than STEEP_DROP_DB under the sustain level. */
+const STEEP_SUDDEN_DB = 7;
+const STEEP_DROP_DB = 4;
 /** Hops before the current one whose maximum level a sudden drop is measured from. */
 const PRIOR_HOPS = 4;
 /** A slower note-off: SINK_HOPS hops under the sustain level, SINK_DB lower than at their start. */
@@ -245,10 +248,17 @@ export class MelodyTracker {
       // sustain level; slow declines (a vibrato's level swing, a diminuendo) do not count. The
       // reverberation holds the last pitch: after the drop the stage-1 pitch stays put (a
       // singer's dip into a glide or a consonant moves it).
-      if (this.offHops > 0 ? db < this.peakDb - OFF_HOLD_DB : db < this.peakDb - OFF_DROP_DB) {
-        if (this.offHops > 0) this.offHops = steady ? this.offHops + 1 : 0;
-        else if (db < this.priorMaxDb() - SUDDEN_DB) this.offHops = 1;
-      } else this.offHops = 0;
+      // (A very sudden drop needs less depth under the sustain level: with a wet reverberation
+      // the tail starts only a few dB under the note.)
+      const prior = this.priorMaxDb();
+      if (this.offHops > 0) {
+        this.offHops = db < this.peakDb - OFF_HOLD_DB && steady ? this.offHops + 1 : 0;
+      } else if (
+        (db < this.peakDb - OFF_DROP_DB && db < prior - SUDDEN_DB) ||
+        (db < this.peakDb - STEEP_DROP_DB && db < prior - STEEP_SUDDEN_DB)
+      ) {
+        this.offHops = 1;
+      }
       // A slower note-off: a steady pitch sinking under the sustain level for SINK_HOPS hops.
       if (db < this.peakDb - OFF_HOLD_DB && steady) this.sinkHops++;
       else this.sinkHops = 0;
