@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
-import { cents, median, tone, whiteNoise } from "./test-signals.js";
+import { analyzeSignal } from "./analyze.js";
+import {
+  beatTimesOf,
+  cents,
+  DRUM_PATTERNS,
+  drumTrack,
+  median,
+  midiHz,
+  mix,
+  melodySignal,
+  pluckedNotes,
+  randomMelody,
+  TIMBRES,
+  tone,
+  whiteNoise,
+  withReverb,
+} from "./test-signals.js";
 
 /** Stage 1 over a whole buffer, window ending at each hop boundary. */
 function features(samples: Float32Array, sampleRate: number): HopFeatures[] {
@@ -116,5 +132,91 @@ describe("extractFeatures", () => {
     const order = [...x.chroma.keys()].sort((i, j) => x.chroma[j]! - x.chroma[i]!);
     expect(order[0]).toBe(9);
     expect(order[1]).toBe(4);
+  });
+});
+
+describe("melody line (stage 1 + 2)", () => {
+  /** Pitch frames of the whole analysis with the time each describes. */
+  const line = (x: Float32Array, sr: number): { t: number; hz: number | null }[] => {
+    const c = analysisConfig(sr);
+    return analyzeSignal(x, sr).frames.map((f) => ({ t: (f.frame - c.pitchLatency) / sr, hz: f.hz }));
+  };
+
+  it("calls a reverberation tail unvoiced within 60 ms of the note's end, for several timbres and registers", () => {
+    const sr = 44100;
+    for (const [timbre, lo, hi, seed] of [
+      ["reed", 62, 76, 1],
+      ["voice", 48, 62, 2],
+      ["saw", 40, 54, 3],
+    ] as const) {
+      const notes = randomMelody(lo, hi, 6, seed).map((n) => ({ ...n, duration: Math.min(n.duration, 0.4) }));
+      const m = melodySignal(notes, 6.5, sr, {
+        harmonics: TIMBRES[timbre],
+        vibratoHz: 5.5,
+        vibratoCents: 25,
+      });
+      const x = withReverb(m.signal, sr, 0.8, -6, 0);
+      let rest = 0;
+      let falseAlarm = 0;
+      let voiced = 0;
+      let right = 0;
+      for (const p of line(x, sr)) {
+        const inNote = notes.some((n) => p.t >= n.t && p.t < n.t + n.duration);
+        const nearEnd = notes.some((n) => p.t >= n.t + n.duration && p.t < n.t + n.duration + 0.06);
+        if (inNote) {
+          voiced++;
+          if (p.hz !== null && Math.abs(cents(p.hz, m.f0At(p.t))) < 50) right++;
+        } else if (!nearEnd && p.t > 0.1) {
+          rest++;
+          if (p.hz !== null) falseAlarm++;
+        }
+      }
+      expect(rest).toBeGreaterThan(50);
+      expect(falseAlarm / rest, `${timbre} tail false alarms`).toBeLessThan(0.1);
+      expect(right / voiced, `${timbre} pitch accuracy`).toBeGreaterThan(0.9);
+    }
+  });
+
+  it("reads high tones with a weak fundamental (600-1200 Hz, vibrato) at the fundamental, not an octave down", () => {
+    const sr = 44100;
+    for (const hz of [620, 820, 1150]) {
+      const x = tone(hz, 1.5, sr, { harmonics: TIMBRES.thin, vibratoHz: 5.5, vibratoCents: 25 });
+      const ps = line(x, sr).filter((p) => p.t > 0.1 && p.t < 1.4);
+      const right = ps.filter((p) => p.hz !== null && Math.abs(cents(p.hz, hz)) < 60).length;
+      const octave = ps.filter((p) => p.hz !== null && Math.abs(cents(p.hz, hz)) > 600).length;
+      expect(right / ps.length, `${hz} Hz`).toBeGreaterThan(0.9);
+      expect(octave, `${hz} Hz octave errors`).toBe(0);
+    }
+  });
+
+  it("keeps a melody's pitch through drum hits and a tonal drum a fifth under it", () => {
+    const sr = 44100;
+    const dur = 6;
+    const beats = beatTimesOf(dur, () => 120);
+    // A voice-like line of long notes over drums; a pitched drum (a tom or a bass note) at 2/3 of
+    // the first note's f0 on every other beat makes the mix periodic at a third of that f0.
+    const notes = [
+      { t: 0.3, midi: 54, duration: 2 },
+      { t: 2.3, midi: 57, duration: 1.5 },
+      { t: 3.8, midi: 54, duration: 2 },
+    ];
+    const m = melodySignal(notes, dur, sr, { vibratoHz: 5, vibratoCents: 20, amplitude: 0.25 });
+    const tom = pluckedNotes(
+      beats.filter((_, i) => i % 2 === 1).map((t) => ({ t, hz: (midiHz(54) * 2) / 3, duration: 0.4 })),
+      dur,
+      sr,
+    );
+    // The drums about as loud as the melody (the pitched drum ~6 dB under it).
+    const x = mix(
+      m.signal,
+      tom.map((v) => 0.25 * v),
+      drumTrack(beats, DRUM_PATTERNS.rock!, dur, sr, { amplitude: 0.3 }),
+    );
+    const ps = line(x, sr).filter((p) => m.f0At(p.t) > 0 && p.t > 0.4);
+    const right = ps.filter((p) => p.hz !== null && Math.abs(cents(p.hz, m.f0At(p.t))) < 50).length;
+    const under = ps.filter((p) => p.hz !== null && cents(p.hz, m.f0At(p.t)) < -600).length;
+    expect(right / ps.length).toBeGreaterThan(0.9);
+    // (A note that starts on a pitched-drum hit with no line to continue may still start low.)
+    expect(under / ps.length).toBeLessThan(0.05);
   });
 });

@@ -3,15 +3,33 @@
  *
  * 1. Low-pass (windowed sinc) and decimate the window to ~11-16 kHz, newest sample first.
  * 2. YIN difference d(τ) = e(0) + e(τ) - 2 c(τ), with the cross-correlation c(τ) by FFT.
- * 3. Cumulative-mean-normalised difference d'(τ); the first dip under the absolute threshold
- *    (then down to its local minimum), else the global minimum; parabolic interpolation.
+ *    The real correlation is inverse-transformed as one complex transform of half the length.
+ * 3. Cumulative-mean-normalised difference d'(τ); the first local minimum whose parabolic
+ *    vertex dips under the absolute threshold, else the global minimum; parabolic interpolation.
  * 4. When decimated, the lag is refined on the full-rate signal around the decimated estimate.
+ * 5. Octave check: a dip at half the lag (short lags only, where the decimated grid undersamples
+ *    the dip of a high note) is compared at the full rate and taken when about as periodic.
+ * Candidates for the melody tracker: the deepest local minima, ranked with a small penalty
+ * growing with the lag so that a period is not crowded out by its multiples.
  */
 import FFT from "fft.js";
 import type { AnalysisConfig } from "./config.js";
 
 /** First-dip threshold on the cumulative-mean-normalised difference. */
 const DIP_THRESHOLD = 0.15;
+/** Local minima sampled this much over the threshold may still dip under it between lags. */
+const DIP_SLACK = 0.15;
+/**
+ * Octave check: a dip at half the chosen lag under HALF_DIP_CEILING is checked at the full rate;
+ * it is taken when its aperiodicity there is under HALF_MAX_APERIODICITY and at most
+ * HALF_RATIO times (plus HALF_SLACK) that of the chosen lag.
+ */
+const HALF_DIP_CEILING = 0.5;
+/** Only half lags this short (decimated samples) are checked: longer dips are well sampled. */
+const HALF_MAX_LAG = 32;
+const HALF_MAX_APERIODICITY = 0.1;
+const HALF_RATIO = 2;
+const HALF_SLACK = 0.02;
 /** Above this aperiodicity (at the chosen lag) the hop is unvoiced. */
 const VOICING_THRESHOLD = 0.3;
 /** Below this level (RMS of the pitch window, ~ -60 dBFS) the hop is unvoiced. */
@@ -31,7 +49,12 @@ export interface PitchScratch {
   readonly specA: Float64Array;
   readonly specB: Float64Array;
   readonly product: Float64Array;
+  /** Cross-correlation c(τ) (real, by lag). */
   readonly corr: Float64Array;
+  /** Half-length complex inverse transform of the real correlation, and its twiddles. */
+  readonly fftHalf: FFT;
+  readonly halfIn: Float64Array;
+  readonly twiddle: Float64Array;
   readonly energy: Float64Array;
   readonly cmnd: Float64Array;
   readonly fft: FFT;
@@ -81,7 +104,10 @@ export function pitchScratch(config: AnalysisConfig): PitchScratch {
     specA: new Float64Array(2 * length),
     specB: new Float64Array(2 * length),
     product: new Float64Array(2 * length),
-    corr: new Float64Array(2 * length),
+    corr: new Float64Array(length),
+    fftHalf: new FFT(length / 2),
+    halfIn: new Float64Array(length),
+    twiddle: halfTwiddles(length),
     energy: new Float64Array(length + 1),
     cmnd: new Float64Array(tauMax + 2),
     fft: new FFT(length),
@@ -90,10 +116,23 @@ export function pitchScratch(config: AnalysisConfig): PitchScratch {
   };
 }
 
+/** cos and sin of 2πk/L for k < L/2, interleaved. */
+function halfTwiddles(length: number): Float64Array {
+  const t = new Float64Array(length);
+  for (let k = 0; k < length / 2; k++) {
+    t[2 * k] = Math.cos((2 * Math.PI * k) / length);
+    t[2 * k + 1] = Math.sin((2 * Math.PI * k) / length);
+  }
+  return t;
+}
+
 /** Number of alternative f0 candidates reported per hop (for the causal melody tracker). */
 export const PITCH_CANDIDATES = 4;
 /** Local minima of the normalised difference above this are not reported as candidates. */
 const CANDIDATE_CEILING = 0.75;
+
+/** Candidate ranking penalty for the longest lag (proportional to the lag). */
+const CANDIDATE_LAG_PENALTY = 0.1;
 
 /** High-pass corner of the pitch path, relative to the lowest f0 looked for. */
 const HIGH_PASS_RATIO = 1.5;
@@ -161,12 +200,16 @@ export function decimateWindow(window: Float32Array, s: PitchScratch): number {
   const { decimation: d, length: L, z, taps } = s;
   const n = window.length;
   const tapCount = taps.length;
+  const half = (tapCount - 1) >> 1;
   let mean = 0;
   for (let i = 0; i < L; i++) {
     const end = n - 1 - i * d;
     let acc = 0;
     if (end - tapCount + 1 >= 0) {
-      for (let t = 0; t < tapCount; t++) acc += taps[t]! * window[end - t]!;
+      // The taps are symmetric: fold the two halves (half the multiplies).
+      const last = end - tapCount + 1;
+      for (let t = 0; t < half; t++) acc += taps[t]! * (window[end - t]! + window[last + t]!);
+      acc += taps[half]! * window[end - half]!;
     } else {
       for (let t = 0; t < tapCount && end - t >= 0; t++) acc += taps[t]! * window[end - t]!;
     }
@@ -221,16 +264,31 @@ export function detectPitch(
     const br = specB[2 * k]!;
     const bi = specB[2 * k + 1]!;
     // conj(A) * B
-    const pr = ar * br + ai * bi;
-    const pi = ar * bi - ai * br;
-    product[2 * k] = pr;
-    product[2 * k + 1] = pi;
-    if (k > 0 && k < half) {
-      product[2 * (L - k)] = pr;
-      product[2 * (L - k) + 1] = -pi;
-    }
+    product[2 * k] = ar * br + ai * bi;
+    product[2 * k + 1] = ar * bi - ai * br;
   }
-  fft.inverseTransform(corr, product);
+  // The correlation is real: its inverse transform of length L is one complex inverse transform
+  // of length L/2 of Z[k] = E[k] + i O[k], E and O the spectra of its even and odd samples.
+  const { halfIn, twiddle } = s;
+  for (let k = 0; k < half; k++) {
+    const pr = product[2 * k]!;
+    const pi = product[2 * k + 1]!;
+    const qr = product[2 * (half - k)]!;
+    const qi = -product[2 * (half - k) + 1]!;
+    const er = 0.5 * (pr + qr);
+    const ei = 0.5 * (pi + qi);
+    // O[k] = (P[k] - conj(P[half - k])) e^{2πik/L} / 2
+    const dr = 0.5 * (pr - qr);
+    const di = 0.5 * (pi - qi);
+    const c = twiddle[2 * k]!;
+    const sn = twiddle[2 * k + 1]!;
+    const or = dr * c - di * sn;
+    const oi = dr * sn + di * c;
+    halfIn[2 * k] = er - oi;
+    halfIn[2 * k + 1] = ei + or;
+  }
+  // Interleaved (re, im) of the result are the even and odd samples: the correlation by lag.
+  s.fftHalf.inverseTransform(corr, halfIn);
 
   // 3. Cumulative-mean-normalised difference.
   const cmnd = s.cmnd;
@@ -239,16 +297,20 @@ export function detectPitch(
   let running = 0;
   for (let tau = 1; tau <= tauMax + 1; tau++) {
     const et = energy[tau + W]! - energy[tau]!;
-    let diff = e0 + et - 2 * corr[2 * tau]!;
+    let diff = e0 + et - 2 * corr[tau]!;
     if (diff < 0) diff = 0;
     running += diff;
     cmnd[tau] = running > 0 ? (diff * tau) / running : 1;
   }
 
+  // The first dip under the threshold, judged by the parabolic vertex of each local minimum:
+  // at short lags (high notes) the true minimum falls between two lags and the sampled values
+  // can miss the threshold where the dip at twice the lag does not (an octave-low error).
   let best = -1;
-  for (let tau = tauMin; tau <= tauMax; tau++) {
-    if (cmnd[tau]! < DIP_THRESHOLD) {
-      while (tau + 1 <= tauMax && cmnd[tau + 1]! < cmnd[tau]!) tau++;
+  for (let tau = Math.max(tauMin, 1); tau <= tauMax; tau++) {
+    const v = cmnd[tau]!;
+    if (v >= DIP_THRESHOLD + DIP_SLACK || v > cmnd[tau - 1]! || v > cmnd[tau + 1]!) continue;
+    if (parabolicMin(cmnd[tau - 1]!, v, cmnd[tau + 1]!) < DIP_THRESHOLD) {
       best = tau;
       break;
     }
@@ -274,6 +336,29 @@ export function detectPitch(
 
   // 4. Refine at the full rate around the decimated lag.
   if (d > 1) tau = refineLag(window, tau * d, d, s.refineWindow) / d;
+
+  // 5. Octave check at the full rate: when half the lag also shows a dip (a high note whose
+  // short-lag dip the decimated grid undersamples), take it if it is about as periodic.
+  const h = Math.round(tau / 2);
+  if (
+    h - 1 >= 1 &&
+    h <= HALF_MAX_LAG &&
+    tau / 2 >= tauMin - 0.5 &&
+    s.rate / (tau / 2) <= config.maxHz * 1.05
+  ) {
+    const near = Math.min(cmnd[h - 1]!, cmnd[h]!, cmnd[h + 1]!);
+    if (near < HALF_DIP_CEILING) {
+      const lag = tau * d;
+      const halfLag = refineLag(window, lag / 2, Math.max(2, d), s.refineWindow);
+      const w = Math.min(s.refineWindow, window.length - Math.ceil(lag) - 2);
+      if (w >= 16) {
+        const energy = 2 * windowEnergy(window, w) + 1e-12;
+        const apFull = fullRateDiff(window, Math.round(lag), w) / energy;
+        const apHalf = fullRateDiff(window, Math.round(halfLag), w) / energy;
+        if (apHalf < HALF_MAX_APERIODICITY && apHalf < HALF_RATIO * apFull + HALF_SLACK) tau = halfLag / d;
+      }
+    }
+  }
   const hz = s.rate / tau;
   out.hz = hz >= config.minHz * 0.95 && hz <= config.maxHz * 1.05 ? hz : null;
 }
@@ -297,9 +382,13 @@ function collectCandidates(
     if (v >= CANDIDATE_CEILING || v > cmnd[tau - 1]! || v >= cmnd[tau + 1]!) continue;
     const hz = rate / (tau + parabolicOffset(cmnd[tau - 1]!, v, cmnd[tau + 1]!));
     if (hz < config.minHz * 0.95 || hz > config.maxHz * 1.05) continue;
-    // Insertion into the sorted list (ascending aperiodicity), dropping the worst when full.
+    // Insertion into the list sorted by aperiodicity plus a small penalty growing with the lag,
+    // so that of near-equal dips (a period and its multiples) the shortest lag ranks first and
+    // the true period is not crowded out by its subharmonics. Drops the worst when full.
+    const key = v + (CANDIDATE_LAG_PENALTY * tau) / tauMax;
     let pos = count;
-    while (pos > 0 && out[2 * pos - 1]! > v) pos--;
+    while (pos > 0 && out[2 * pos - 1]! + (CANDIDATE_LAG_PENALTY * rate) / out[2 * pos - 2]! / tauMax > key)
+      pos--;
     if (pos >= K) continue;
     const last = Math.min(count, K - 1);
     for (let j = last; j > pos; j--) {
@@ -310,6 +399,15 @@ function collectCandidates(
     out[2 * pos + 1] = v;
     if (count < K) count++;
   }
+}
+
+/** Value at the vertex of the parabola through three equally spaced values (b if none). */
+function parabolicMin(a: number, b: number, c: number): number {
+  const denom = a - 2 * b + c;
+  if (!(denom > 0)) return b;
+  const off = (0.5 * (a - c)) / denom;
+  if (off > 0.5 || off < -0.5) return b;
+  return Math.max(0, b - 0.25 * (a - c) * off);
 }
 
 /** Offset (-0.5..0.5) of the vertex of the parabola through three equally spaced values. */
@@ -328,6 +426,14 @@ function fullRateDiff(window: Float32Array, lag: number, w: number): number {
     const v = window[j]! - window[j - lag]!;
     acc += v * v;
   }
+  return acc;
+}
+
+/** Energy of the newest `w` samples of `window`. */
+function windowEnergy(window: Float32Array, w: number): number {
+  const n = window.length;
+  let acc = 0;
+  for (let j = n - 1, stop = n - 1 - w; j > stop; j--) acc += window[j]! * window[j]!;
   return acc;
 }
 

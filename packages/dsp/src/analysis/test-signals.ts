@@ -513,3 +513,86 @@ export function onsetFMeasure(reference: readonly number[], found: readonly numb
   const r = matched / reference.length;
   return (2 * p * r) / (p + r);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pitch test material: a cheap synthetic reverb and random melodies with rests.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `signal` through a Schroeder reverb (8 damped combs and 4 allpasses, Freeverb tunings) with
+ * decay time `rt60` seconds, the wet part `wetDb` relative to the dry one, plus the dry signal.
+ * The output is `tail` seconds longer than the input.
+ */
+export function withReverb(
+  signal: Float32Array,
+  sampleRate: number,
+  rt60 = 0.7,
+  wetDb = -6,
+  tail = 0.5,
+): Float32Array {
+  const scale = sampleRate / 44100;
+  const combs = [1116, 1188, 1277, 1356, 1422, 1491, 1557, 1617].map((d) => Math.round(d * scale));
+  const allpasses = [556, 441, 341, 225].map((d) => Math.round(d * scale));
+  const n = signal.length + Math.round(tail * sampleRate);
+  const wet = new Float64Array(n);
+  const damp = 0.2;
+  for (const d of combs) {
+    const g = 10 ** ((-3 * d) / (rt60 * sampleRate));
+    const line = new Float64Array(d);
+    let filt = 0;
+    for (let i = 0; i < n; i++) {
+      const x = i < signal.length ? signal[i]! : 0;
+      const y = line[i % d]!;
+      filt = y * (1 - damp) + filt * damp;
+      line[i % d] = x + g * filt;
+      wet[i] = wet[i]! + y;
+    }
+  }
+  for (const d of allpasses) {
+    const line = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      const b = line[i % d]!;
+      const x = wet[i]!;
+      line[i % d] = x + 0.5 * b;
+      wet[i] = b - x;
+    }
+  }
+  // Scale the wet part to `wetDb` relative to the dry signal's RMS.
+  let dry = 0;
+  for (const v of signal) dry += v * v;
+  let w = 0;
+  for (const v of wet) w += v * v;
+  const gain = w > 0 ? Math.sqrt(dry / w) * 10 ** (wetDb / 20) : 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i < signal.length ? signal[i]! : 0) + gain * wet[i]!;
+  return out;
+}
+
+/** Harmonic amplitudes of a few timbres (index 0 = fundamental). */
+export const TIMBRES: Record<string, readonly number[]> = {
+  voice: [1, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08],
+  saw: Array.from({ length: 16 }, (_, k) => 1 / (k + 1)),
+  /** Clarinet-like: odd harmonics strong. */
+  reed: [1, 0.08, 0.7, 0.06, 0.45, 0.05, 0.3, 0.04, 0.2],
+  /** A weak fundamental (a bright brass/nasal tone, or a voice through a small speaker). */
+  thin: [0.08, 1, 0.8, 0.6, 0.45, 0.3, 0.2],
+};
+
+/**
+ * A random melody in a MIDI range [lo, hi]: notes of 0.15-0.7 s, steps of up to a fifth, legato
+ * or separated by rests of 0.1-0.4 s, starting at `start` seconds and lasting about `duration`.
+ */
+export function randomMelody(lo: number, hi: number, duration: number, seed = 1, start = 0.3): MelodyNote[] {
+  const r = rng(seed);
+  const notes: MelodyNote[] = [];
+  let t = start;
+  let m = Math.round((lo + hi) / 2);
+  while (t < duration - 0.5) {
+    const d = 0.15 + r() * 0.55;
+    notes.push({ t, midi: m, duration: d });
+    t += d;
+    if (r() < 0.4) t += 0.1 + r() * 0.3;
+    m = Math.min(hi, Math.max(lo, m + Math.round((2 * r() - 1) * 7)));
+  }
+  return notes;
+}
