@@ -4,7 +4,7 @@
  * and what to do next, and exit with status 2; a replay check that diverges exits with 1.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FollowMode, SettingsPatch } from "@performia/protocol";
 import {
@@ -16,6 +16,7 @@ import {
 import { analyze } from "./commands/analyze.js";
 import { bench } from "./commands/bench.js";
 import { benchAnalysis } from "./commands/bench-analysis.js";
+import { benchBand } from "./commands/bench-band.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
@@ -404,12 +405,19 @@ program
     numberArg("--long-seconds", 0, 7200),
     600,
   )
-  .addOption(new Option("--only <part>", "run one part").choices(["engine", "analysis"]))
+  .addOption(new Option("--only <part>", "run one part").choices(["engine", "analysis", "band"]))
   .option("--out <dir>", "where the JSON results go", "bench-results")
   .action(async (o: { seconds: number; longSeconds: number; only?: string; out: string }) => {
-    if (o.only !== "analysis")
+    if (o.only === undefined || o.only === "band") {
+      const results = benchBand(out);
+      mkdirSync(resolve(o.out), { recursive: true });
+      const path = join(resolve(o.out), "band.json");
+      writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+      out(`bench: band results in ${path}`);
+    }
+    if (o.only === undefined || o.only === "engine")
       await bench({ seconds: o.seconds, longSeconds: o.longSeconds, outDir: o.out }, out);
-    if (o.only !== "engine") {
+    if (o.only === undefined || o.only === "analysis") {
       const results = benchAnalysis(resolve(o.out), out, { longSeconds: o.longSeconds });
       if (results) {
         const path = join(resolve(o.out), "analysis.json");
