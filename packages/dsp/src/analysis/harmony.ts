@@ -21,8 +21,8 @@ import { CHROMA_LOW_MIDI, LOW_FIRST_MIDI, LOW_NOTES } from "./features.js";
 
 export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"] as const;
 
-const CHORD_SECONDS = 0.4;
-const CHORD_HOLD_SECONDS = 0.12;
+const CHORD_SECONDS = 0.6;
+const CHORD_HOLD_SECONDS = 0.08;
 const CHORD_LEVEL_FLOOR = 0.003;
 /**
  * Rests: the chord heard last is held through quiet passages (comping leaves gaps) and "N" is
