@@ -57,21 +57,22 @@ export const CHROMA_LOW_MIDI = 60;
 export const LOW_FIRST_MIDI = 28;
 export const LOW_NOTES = CHROMA_LOW_MIDI - LOW_FIRST_MIDI + 1;
 /**
- * The decimated frame is decimated again by LOW_DECIMATION for the note spectrum (~690 Hz, 32
- * samples per window at 44.1 kHz) through three cascaded LOW_DECIMATION-sample boxcars (nulls
- * on the multiples of the new rate, -29 dB at 500 Hz); their droop is compensated per note.
+ * The decimated frame is decimated again for the note spectrum by the power of two that brings
+ * it to at least LOW_RATE_MIN Hz (44.1 kHz: by 16, ~690 Hz, 32 samples per window), through three
+ * cascaded boxcars as long as the factor (nulls on the multiples of the new rate, -29 dB at
+ * 500 Hz); their droop is compensated per note.
  */
-const LOW_DECIMATION = 16;
-const LOW_TAPS = ((): Float64Array => {
+const LOW_RATE_MIN = 600;
+/** Taps of three cascaded `d`-sample boxcars (unit gain at DC). */
+function lowTaps(d: number): Float64Array {
   let k = new Float64Array([1]);
   for (let c = 0; c < 3; c++) {
-    const next = new Float64Array(k.length + LOW_DECIMATION - 1);
-    for (let i = 0; i < k.length; i++)
-      for (let t = 0; t < LOW_DECIMATION; t++) next[i + t] = next[i + t]! + k[i]! / LOW_DECIMATION;
+    const next = new Float64Array(k.length + d - 1);
+    for (let i = 0; i < k.length; i++) for (let t = 0; t < d; t++) next[i + t] = next[i + t]! + k[i]! / d;
     k = next;
   }
   return k;
-})();
+}
 
 /** Scratch buffers and tables for one configuration. */
 interface FeatureScratch {
@@ -99,6 +100,8 @@ interface FeatureScratch {
   readonly chromaScale: number;
   readonly pitch: PitchScratch;
   /** Low-register note spectrum: samples of the twice-decimated frame, newest first. */
+  readonly lowDecimation: number;
+  readonly lowTaps: Float64Array;
   readonly lowLength: number;
   readonly lowFrame: Float64Array;
   /** LOW_NOTES x lowLength: Hann window x normalisation x cos / sin of each note's phase. */
@@ -139,18 +142,19 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
   const pitch = pitchScratch(config);
   const chroma = hannWindow(pitch.length);
   const chromaBinHz = pitch.rate / pitch.length;
-  const lowLength = Math.floor(pitch.length / LOW_DECIMATION);
+  const lowDecimation = Math.max(1, 2 ** Math.floor(Math.log2(pitch.rate / LOW_RATE_MIN)));
+  const lowLength = Math.floor(pitch.length / lowDecimation);
   const lowHann = hannWindow(lowLength);
-  const lowRate = pitch.rate / LOW_DECIMATION;
+  const lowRate = pitch.rate / lowDecimation;
   const lowCos = new Float64Array(LOW_NOTES * lowLength);
   const lowSin = new Float64Array(LOW_NOTES * lowLength);
   for (let k = 0; k < LOW_NOTES; k++) {
     const f = 440 * 2 ** ((LOW_FIRST_MIDI + k - 69) / 12);
     // The triangular filter's gain at f (unit at DC), compensated.
     const x = (Math.PI * f) / pitch.rate;
-    const g = (Math.sin(LOW_DECIMATION * x) / (LOW_DECIMATION * Math.sin(x))) ** 3;
+    const g = (Math.sin(lowDecimation * x) / (lowDecimation * Math.sin(x))) ** 3;
     for (let m = 0; m < lowLength; m++) {
-      // Sample m lies m * LOW_DECIMATION decimated samples before the window end: phase +2 pi f m / lowRate.
+      // Sample m lies m * lowDecimation decimated samples before the window end: phase +2 pi f m / lowRate.
       const a = (2 * Math.PI * f * m) / lowRate;
       const w = (lowHann.w[lowLength - 1 - m]! * lowHann.scale) / g;
       lowCos[k * lowLength + m] = w * Math.cos(a);
@@ -176,6 +180,8 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
     bandScale: band.scale,
     chromaScale: chroma.scale,
     pitch,
+    lowDecimation,
+    lowTaps: lowTaps(lowDecimation),
     lowLength,
     lowFrame: new Float64Array(lowLength),
     lowCos,
@@ -318,9 +324,10 @@ function lowSpectrum(s: FeatureScratch, low: Float32Array): void {
   const L = s.pitch.length;
   const n = s.lowLength;
   const y = s.lowFrame;
-  const taps = LOW_TAPS;
+  const taps = s.lowTaps;
+  const d = s.lowDecimation;
   for (let m = 0; m < n; m++) {
-    const at = m * LOW_DECIMATION;
+    const at = m * d;
     const end = Math.min(taps.length, L - at);
     let acc = 0;
     for (let t = 0; t < end; t++) acc += taps[t]! * z[at + t]!;
