@@ -36,6 +36,7 @@ function tolerance(style: string, role: Role): number {
   const s = styleOf(style);
   return Math.abs(s.feel[role]) + s.humanize + 2 / 480;
 }
+const swingOf = (style: string, song: CompiledSong) => (meterOf(song).compound ? 0.5 : styleOf(style).swing);
 const near = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol;
 
 function notesNear(notes: readonly NoteEvent[], t: number, tol: number): NoteEvent[] {
@@ -71,7 +72,8 @@ describe.each(CASES)("the band on %s in %s", (_name, style, song) => {
     let right = 0;
     for (const bar of song.bars) {
       for (const chord of bar.chords) {
-        const at = notesNear(bass, chord.start, tolB);
+        // A chord on an off-beat eighth starts where the swing puts it.
+        const at = notesNear(bass, bar.start + swung(chord.start - bar.start, swingOf(style, song)), tolB);
         if (chord.bass === null) {
           expect(at).toEqual([]);
           continue;
@@ -187,15 +189,25 @@ describe.each(CASES)("the band on %s in %s", (_name, style, song) => {
     }
   });
 
-  it("every bar is filled: drums on every beat, bass on beat 1, harmony in every bar with a chord", () => {
+  it("every bar is filled: drums in every beat, bass on beat 1, harmony in every bar with a chord", () => {
+    // Classical percussion is sparse by design (timpani): there the band as a whole fills the bar.
+    const pulse =
+      style === "classical"
+        ? [
+            ...drums,
+            ...bass,
+            ...harmony,
+            ...render(createGuitarAgent(), ctx),
+            ...render(createPadAgent(), ctx),
+          ]
+        : drums;
     for (const bar of song.bars) {
+      if (style === "classical" && bar.chords.every((c) => c.root === null)) continue;
       for (let b = 0; b < bpb; b++) {
-        const onBeat = drums.some((n) => near(n.start, bar.start + b, tolD));
-        // Bossa's clave side and brushes leave no beat empty either; allow a hit within the beat.
-        const inBeat = drums.some(
-          (n) => n.start >= bar.start + b - tolD && n.start < bar.start + b + 1 - tolD,
+        const inBeat = pulse.some(
+          (n) => n.start >= bar.start + b - 0.04 && n.start < bar.start + b + 1 - 0.04,
         );
-        expect(onBeat || inBeat, `bar ${bar.index} beat ${b + 1}`).toBe(true);
+        expect(inBeat, `bar ${bar.index} beat ${b + 1}`).toBe(true);
       }
       if (bar.chords[0]?.bass !== null) expect(notesNear(bass, bar.start, tolB).length).toBe(1);
       if (bar.chords.some((c) => c.tones.length > 0))
@@ -264,7 +276,7 @@ describe.each(BOOK_CASES.filter(([, s]) => s === "jazz"))("walking bass on %s", 
       for (let b = 0; b < song.beatsPerBar; b++) {
         const at = notesNear(bass, bar.start + b, tol);
         expect(at.length, `bar ${bar.index} beat ${b + 1}`).toBe(1);
-        if (b % 2 === 0) {
+        if (meterOf(song).groups.includes(b)) {
           strong++;
           const chord = chordFor(song, bar.start + b, tol);
           if (chord.tones.includes(at[0]!.pitch % 12)) tones++;
@@ -284,7 +296,7 @@ describe("styles", () => {
       render(createDrumsAgent(), ctxFor(song, 1, style))
         .filter((n) => n.pitch === DRUM.ride || n.pitch === DRUM.closedHat)
         .map((n) => n.start - Math.floor(n.start))
-        .filter((f) => f > 0.3 && f < 0.8);
+        .filter((f) => f > 0.4 && f < 0.7);
     const jazz = offbeats("jazz");
     expect(jazz.length).toBeGreaterThan(10);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -85,6 +85,16 @@ function groove(
     for (let t = from; t < to - 1e-9; t += meter.compound ? 1 : 0.5) out.push(t);
     return out;
   };
+  // A spot for a variation hit: off the grid the groove uses, and in a different place in even
+  // and odd bars (the "e" of a beat in even bars, its "a" in odd ones; in swing and compound
+  // meters the "and" of even beats in even bars, of odd beats in odd ones).
+  const spot = (salt: number): number => {
+    if (meter.compound || pattern === "swing") {
+      const choices = Array.from({ length: n }, (_, b) => b).filter((b) => b % 2 === (odd ? 1 : 0));
+      return choices[Math.floor(p.rand(salt) * choices.length)]! + 0.5;
+    }
+    return Math.floor(p.rand(salt) * n) + (odd ? 0.75 : 0.25);
+  };
   const kickGroups = () =>
     meter.groups.forEach((g, i) => within(g) && hit(DRUM.kick, g, level + (i === 0 ? 12 : 4)));
 
@@ -101,11 +111,9 @@ function groove(
       }
       if (intensity <= 2 && within(0)) hit(DRUM.kick, 0, level - 10);
       // Comping drops on the snare (and a kick "bomb" when loud), from the bar's family.
-      for (const t of family(
-        [[1.5], [2.5, 3.5], [0.5], [1.5, 3.5], [3.5], [2.5], [0.5, 2.5], [1.5, 2.5]],
-        1,
-      ).map((x) => Math.min(x, n - 0.5)))
-        if (within(t)) hit(intensity >= 4 && t === 3.5 ? DRUM.kick : DRUM.snare, t, 30 + intensity * 6);
+      for (const t of intensity >= 3 ? [spot(1), spot(2)] : [spot(1)])
+        if (within(t)) hit(DRUM.snare, t, 30 + intensity * 6);
+      if (intensity >= 4 && within(n - 0.5) && odd) hit(DRUM.kick, n - 0.5, 40 + intensity * 5);
       return;
     }
     case "rock":
@@ -129,10 +137,9 @@ function groove(
       for (const s of back) if (within(s)) hit(DRUM.snare, s, level + 10);
       if (pattern === "pop" && intensity >= 4)
         for (const s of back) if (within(s)) hit(DRUM.tambourine, s, level - 6);
-      // A ghost note (or two) on the snare, from the bar's family.
-      if (intensity >= 3 && !meter.compound)
-        for (const t of family([[1.75], [3.25], [2.75], [0.75, 3.75], [1.25], [3.75], [2.25], [0.75]], 3))
-          if (within(t) && t < n) hit(DRUM.snare, t, 28 + intensity * 2);
+      // A ghost note (two when loud) on the snare.
+      for (const t of intensity >= 3 ? [spot(3), spot(4)] : [spot(3)])
+        if (within(t)) hit(DRUM.snare, t, 24 + intensity * 3);
       return;
     }
     case "funk": {
@@ -162,22 +169,14 @@ function groove(
         for (const k of kicks) if (within(k)) hit(DRUM.kick, k, level + (k === 0 ? 12 : 4));
       } else kickGroups();
       for (const s of back) if (within(s)) hit(DRUM.snare, s, level + 14);
-      // Ghost notes on the "e" and "a" around the back beats.
-      const ghosts = family(
-        [
-          [0.75, 1.25, 2.75],
-          [1.75, 3.25],
-          [0.25, 2.25, 3.75],
-          [1.25, 3.75],
-          [2.75, 3.25],
-          [0.75, 2.25],
-          [1.75, 2.75, 3.25],
-          [0.25, 1.25],
-        ],
-        4,
-      );
-      for (const g of ghosts)
-        if (within(g) && g < n && intensity >= 2) hit(DRUM.snare, g, 22 + intensity * 3);
+      // Ghost notes on the sixteenths ("e" in even bars, "a" in odd ones), more when loud.
+      const ghosts = [
+        spot(4),
+        spot(5),
+        ...(intensity >= 3 ? [spot(6)] : []),
+        ...(intensity >= 4 ? [spot(7)] : []),
+      ];
+      for (const g of ghosts) if (within(g)) hit(DRUM.snare, g, 22 + intensity * 3);
       return;
     }
     case "bossa": {
@@ -192,12 +191,10 @@ function groove(
       // Cross-stick: the two-bar bossa clave (3 side: 1, "and" of 2, 4; 2 side: 2, "and" of 3).
       const rim = four ? (odd ? [1, 2.5] : [0, 1.5, 3]) : back;
       for (const r of rim) if (within(r)) hit(DRUM.sideStick, r, level);
-      if (intensity >= 4)
-        for (const t of family([[3.5], [0.5], [2.5], [1]], 5))
-          if (within(t) && t < n) hit(DRUM.closedHat, t, level - 12);
-          else
-            for (const t of family([[3.75], [0.75], [2.25], [1.25]], 5))
-              if (within(t) && t < n) hit(DRUM.shaker, t, level - 22);
+      // A shaker flourish off the eighths; a hat on the "and" of 4 when loud.
+      const t = spot(5);
+      if (within(t)) hit(DRUM.shaker, t, level - 22);
+      if (intensity >= 4 && within(n - 0.5) && !meter.compound) hit(DRUM.closedHat, n - 0.5, level - 12);
       return;
     }
     case "ballad": {
@@ -209,8 +206,8 @@ function groove(
       for (const s of intensity >= 3 ? back : [last]) if (within(s)) hit(DRUM.sideStick, s, level - 8);
       if (intensity >= 3) for (let b = 0; b < n; b++) if (within(b)) hit(DRUM.ride, b, level - 18, 1);
       kickGroups();
-      for (const t of family([[1.5], [2.5], [0.5], [3.5]], 6))
-        if (within(t) && t < n) hit(DRUM.pedalHat, t, 24 + intensity * 3);
+      const t = spot(6);
+      if (within(t)) hit(DRUM.snare, t, 16 + intensity * 3, 0.4);
       return;
     }
     case "classical": {
@@ -219,8 +216,8 @@ function groove(
       if (intensity >= 3)
         for (const g of meter.groups.slice(1)) if (within(g)) hit(DRUM.highFloorTom, g, level - 6, 1);
       if (intensity >= 4) for (let b = 0; b < n; b++) if (within(b)) hit(DRUM.ride, b, level - 20, 1);
-      for (const t of family([[n - 1], [Math.max(1, n - 2)], [0.5], [1.5]], 7))
-        if (within(t) && t < n && t > 0) hit(DRUM.ride, t, 20 + intensity * 3, 1);
+      const t = spot(7);
+      if (within(t)) hit(DRUM.ride, t, 20 + intensity * 3, 1);
       return;
     }
   }
@@ -238,8 +235,8 @@ function fill(pattern: DrumPattern, p: Player, hit: Hit, level: number, from: nu
     for (let i = 0; i < steps; i++) hit(key, from + i / 4, level - 16 + (i / steps) * 24, 0.25);
     return;
   }
-  // Swung eighths in jazz (a triplet feel), sixteenths elsewhere; toms walk down.
-  const step = pattern === "swing" ? 0.5 : 0.25;
+  // Sixteenths (swung in jazz), toms walking down.
+  const step = 0.25;
   const steps = Math.round(len / step);
   for (let i = 0; i < steps; i++) {
     const t = from + i * step;

@@ -4,7 +4,8 @@
  *   the top strings, high to low), quarter strums when soft;
  * - rock: power chords (root, fifth, octave), palm-muted eighth chugs when loud;
  * - funk: short 9th-chord stabs on the top strings and muted scratches on the sixteenths;
- * - ballad and classical: arpeggios of chord tones in eighths (1-5-8-10...), let ring;
+ * - ballad: arpeggios of chord tones in eighths, up and back (1-5-8-10-8-5), let ring;
+ * - classical: the bass and the chord broken upwards (p-i-m-a), over and over;
  * - bossa: the thumb on the root and fifth, the chord on the syncopated bossa figure;
  * - jazz: four to the bar, short shell chords (root, third, seventh), Freddie Green style.
  * Strums spread their strings by `STRUM_SPREAD` beats per string. Pure; pipeline thread.
@@ -137,7 +138,8 @@ function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
         const up = [low, fifth, low + 12, ...triad.filter((x) => x > low + 12)].filter(
           (x) => x <= GUITAR_HIGH,
         );
-        const figure = [...up, ...up.slice(1, -1).reverse()];
+        // Classical: the bass, then the chord broken upwards (p-i-m-a); ballad: up and back.
+        const figure = style.name === "classical" ? up : [...up, ...up.slice(1, -1).reverse()];
         const step = meter.compound ? 1 : intensity >= 4 ? 0.5 : intensity <= 1 ? 1 : 0.5;
         for (let k = 0; k * step < len - 1e-9; k++) {
           const t = s + k * step;

@@ -54,8 +54,10 @@ export function chordScale(chord: ChordInfo): number[] {
   } else if (s.fifth === 8) scale = WHOLE_TONE;
   else scale = s.seventh === 10 || s.third !== 4 ? MIXOLYDIAN : IONIAN;
   const r = rel(chord);
-  // Replace scale degrees a chord tone alters (a ♭9 replaces the 9, a ♯5 the 5).
-  const out = scale.filter((d) => r.includes(d) || !r.some((t) => Math.abs(t - d) === 1));
+  // A chord tone outside the scale is an alteration: it replaces its neighbouring scale degree
+  // (a ♭9 or ♯9 the 9, a ♯11 the 11, a ♭13 the 5 or 13) unless that degree is a chord tone too.
+  const altered = r.filter((t) => !scale.includes(t));
+  const out = scale.filter((d) => r.includes(d) || !altered.some((t) => Math.abs(t - d) === 1));
   for (const t of r) if (!out.includes(t)) out.push(t);
   out.sort((a, b) => a - b);
   return out.map((d) => (d + chord.root!) % 12);
@@ -105,8 +107,10 @@ export function voicingTones(
     if (rel(chord).includes(1)) pcs[pcs.length - 1] = 13;
   } else if (kind === "triad") {
     pcs.push(0, third, s.fifth);
-    if (color && seventh === null && chord.tones.length <= 3) pcs.push(14);
+    if (color && seventh === null && chord.tones.length <= 3) pcs.push(2);
     else if (seventh !== null) pcs.push(seventh);
+    // Close position: the tones in order above the root.
+    pcs.sort((a, b) => a - b);
   } else {
     pcs.push(0, s.fifth, third + 12, seventh ?? 12);
   }
