@@ -5,3 +5,4 @@
 export { Synth, CHANNELS, type SynthOptions } from "./synth.js";
 export { mixInto, softLimit, LIMITER_KNEE } from "./mix.js";
 export { renderNotes, RENDER_BLOCK, type RenderNote } from "./render-notes.js";
+export { benchSynthVoices, type VoiceBench } from "./bench.js";

@@ -11,6 +11,8 @@ const RELEASE_TAU_S = 0.4;
 /** The cutoff glides from its start to its target with this time constant. */
 const SWEEP_TAU_S = 0.6;
 const END_LEVEL = 1e-4;
+/** The filter's coefficients are updated every this many samples (the glide is slow). */
+const COEF_EVERY = 16;
 /** Frequency ratios of the three saws: -7, 0, +7 cents. */
 const DETUNE_LOW = Math.pow(2, -7 / 1200);
 const DETUNE_HIGH = Math.pow(2, 7 / 1200);
@@ -35,12 +37,17 @@ export class PadVoice {
   private gTarget = 0;
   private s1 = 0;
   private s2 = 0;
+  /** Samples until the next coefficient update (kept across blocks: block size changes nothing). */
+  private countdown = 0;
+  private a1 = 0;
+  private a2 = 0;
+  private a3 = 0;
 
   constructor(sampleRate: number) {
     this.sampleRate = sampleRate;
     this.attackCoef = 1 - decayCoef(ATTACK_TAU_S, sampleRate);
     this.releaseCoef = 1 - decayCoef(RELEASE_TAU_S, sampleRate);
-    this.sweepCoef = 1 - decayCoef(SWEEP_TAU_S, sampleRate);
+    this.sweepCoef = 1 - decayCoef(SWEEP_TAU_S / COEF_EVERY, sampleRate);
   }
 
   /** Starts a note (velocity: an integer 1..127). Runs on the audio path. */
@@ -64,6 +71,7 @@ export class PadVoice {
     this.gTarget = Math.tan((Math.PI * end) / sr);
     this.s1 = 0;
     this.s2 = 0;
+    this.countdown = 0;
   }
 
   /** Starts the release. Runs on the audio path. */
@@ -75,9 +83,10 @@ export class PadVoice {
   render(buf: Float32Array, from: number, to: number): void {
     const { d0, d1, d2, gain, target, gTarget, sweepCoef } = this;
     const envCoef = target > 0 ? this.attackCoef : this.releaseCoef;
-    let { p0, p1, p2, env, g, s1, s2 } = this;
+    let { p0, p1, p2, env, g, s1, s2, countdown, a1, a2, a3 } = this;
     // Resonance: k = 1/Q, a gentle 0.9.
     const k = 1.1;
+    const every = COEF_EVERY;
     for (let i = from; i < to; i++) {
       // Three falling band-limited saws (PolyBLEP at each wrap), written inline.
       let b0 = 0;
@@ -113,10 +122,14 @@ export class PadVoice {
       if (p2 >= 1) p2 -= 1;
 
       // TPT state-variable low-pass, the cutoff gliding open.
-      g += (gTarget - g) * sweepCoef;
-      const a1 = 1 / (1 + g * (g + k));
-      const a2 = g * a1;
-      const a3 = g * a2;
+      if (countdown <= 0) {
+        countdown = every;
+        g += (gTarget - g) * sweepCoef;
+        a1 = 1 / (1 + g * (g + k));
+        a2 = g * a1;
+        a3 = g * a2;
+      }
+      countdown--;
       const v3 = x - s2;
       const v1 = a1 * s1 + a2 * v3;
       const v2 = s2 + a2 * s1 + a3 * v3;
@@ -133,6 +146,10 @@ export class PadVoice {
     this.g = g;
     this.s1 = s1;
     this.s2 = s2;
+    this.countdown = countdown;
+    this.a1 = a1;
+    this.a2 = a2;
+    this.a3 = a3;
     if (target === 0 && env < END_LEVEL) this.done = true;
   }
 }
