@@ -59,7 +59,7 @@ describe("the responder", () => {
       const notes = render(createResponderAgent(), ctxAt(24, phrase, style));
       expect(notes.length).toBeGreaterThan(0);
       for (const n of notes) {
-        const chord = chordAt(song, beats(n.start + 0.05) as Beats)!;
+        const chord = chordAt(song, beats(n.start + 0.05))!;
         expect(chordScale(chord)).toContain(n.pitch % 12);
       }
       const last = notes.reduce((a, b) => (b.start > a.start ? b : a));
