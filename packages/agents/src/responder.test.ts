@@ -1,5 +1,4 @@
 // The responder: call and response with the performer, silent while the performer plays.
-import type { Beats } from "@performia/protocol";
 import { beats } from "@performia/protocol";
 import { describe, expect, it } from "vitest";
 import type { MusicalContext, PerformerNote } from "./agent.js";
