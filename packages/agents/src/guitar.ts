@@ -16,7 +16,7 @@ import type { Agent, MusicalContext } from "./agent.js";
 import { intensityOf, Player } from "./feel.js";
 import type { ChordInfo, CompiledBar } from "./song.js";
 import { styleOf } from "./styles.js";
-import { ledVoicings, placeFrom, shape, voicingTones } from "./theory.js";
+import { ledVoicings, ninth, placeFrom, shape, voicingTones } from "./theory.js";
 
 const AGENT_KEY = 4;
 /** The delay between neighbouring strings of a strum, in beats (about 6 ms at 120 BPM). */
@@ -42,8 +42,13 @@ function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
     bar,
     funk ? { lo: 60, hi: GUITAR_HIGH, home: 68 } : { lo: 52, hi: 71, home: 61 },
     (c: ChordInfo) => {
-      const t = voicingTones(c, funk ? "rootless" : "triad");
-      return funk ? t.slice(0, 3) : t.slice(0, 3);
+      // Funk: third, seventh and ninth on the top strings (E7♯9: G♯ D G); else the triad.
+      if (!funk) return voicingTones(c, "triad").slice(0, 3);
+      const s = shape(c);
+      const root = c.root ?? 0;
+      const out = [s.third ?? 4, s.seventh ?? 12, 0].map((i) => (root + i) % 12);
+      out[2] = ninth(c);
+      return [...new Set(out)];
     },
   );
 

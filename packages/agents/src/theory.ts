@@ -78,7 +78,8 @@ export function ninth(chord: ChordInfo): number {
 
 /**
  * Pitch classes of a voicing, lowest voice first, for a family:
- * - rootless (jazz, bossa): 3-5-7-9 on major and minor sevenths, 3-13-7-9 on dominants,
+ * - rootless (jazz, bossa, funk): 3-5-7-9 on major and minor sevenths, 3-13-7-9 on dominants
+ *   (the 9th as written: ♭9, ♯9),
  *   3-5-6-9 on triads and sixths, ♭3-♭5-♭7-11 half-diminished, the four tones of a dim7;
  * - triad: the triad, with an added 9th when `color` (pop) and the chord is a plain triad;
  * - spread: root, fifth, third, seventh-or-octave (spread over a wide register by `voicings`).
@@ -94,17 +95,18 @@ export function voicingTones(
   const third = s.third ?? 7;
   const seventh = s.seventh;
   const pcs: number[] = [];
+  // The ninth as written (♭9, ♯9) or natural.
+  const nine = (ninth(chord) - (chord.root ?? 0) + 12) % 12;
   if (kind === "rootless") {
     if (s.third === 3 && s.fifth === 6) {
       pcs.push(3, 6, seventh ?? 10, seventh === 9 ? 0 : 5);
     } else if (seventh === null) {
-      pcs.push(third, s.fifth, s.third === 3 ? 9 : 9, 14);
+      pcs.push(third, s.fifth, 9, nine);
     } else if (s.dominant) {
-      pcs.push(third, 9, seventh, 14);
+      pcs.push(third, 9, seventh, nine);
     } else {
-      pcs.push(third, s.fifth, seventh, 14);
+      pcs.push(third, s.fifth, seventh, nine);
     }
-    if (rel(chord).includes(1)) pcs[pcs.length - 1] = 13;
   } else if (kind === "triad") {
     pcs.push(0, third, s.fifth);
     if (color && seventh === null && chord.tones.length <= 3) pcs.push(2);
