@@ -60,7 +60,9 @@ function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
     const len = e - s;
     const low = placeFrom(chord.bass ?? chord.root, GUITAR_LOW);
     const fifth = low + shape(chord).fifth;
-    const strings = [low, ...(fifth < triad[0]! - 2 ? [fifth] : []), ...triad];
+    // From intensity 4 the top string doubles the lowest triad note an octave up (brighter).
+    const top = intensity >= 4 && triad[0]! + 12 > triad[triad.length - 1]! ? [triad[0]! + 12] : [];
+    const strings = [low, ...(fifth < triad[0]! - 2 ? [fifth] : []), ...triad, ...top];
     const strum = (notes: readonly number[], strokes: Stroke[]) => {
       for (const [t, d, kind, accent] of strokes) {
         const at = s + t;

@@ -8,7 +8,8 @@
  *   pulses when loud; bossa: rootless voicings on the bossa figure; ballad: spread (drop-2)
  *   voicings sustained, restruck on the middle of the bar from intensity 3; funk: short stabs on
  *   the sixteenths; classical: spread voicings, broken into an Alberti figure from intensity 3.
- * Voice leading without state: see `ledVoicings`. Pure; pipeline thread.
+ * Intensity raises the level, the density of most patterns and the register (the voicings' home
+ * moves two semitones per step). Voice leading without state: see `ledVoicings`. Pure.
  */
 import type { NoteEvent } from "@performia/protocol";
 import { barAgent } from "./agent.js";
@@ -28,11 +29,19 @@ const AGENT_KEY = 3;
 export const HARMONY_LOW = 48;
 export const HARMONY_HIGH = 74;
 
-function register(style: Style): Register {
-  if (style.comp === "funk") return { lo: 55, hi: 79, home: 67 };
-  if (style.voicing === "spread") return { lo: 43, hi: 76, home: 60, spread: true };
-  if (style.voicing === "rootless") return { lo: 50, hi: 74, home: 62 };
-  return { lo: HARMONY_LOW, hi: 72, home: 61 };
+/** The style's register, its home moved up (loud) or down (soft) with the intensity. */
+function register(style: Style, intensity: number): Register {
+  // Spread voicings already span two octaves: they move one semitone per step.
+  const lift = (intensity - 3) * (style.voicing === "spread" ? 1 : 2);
+  const r: Register =
+    style.comp === "funk"
+      ? { lo: 55, hi: 79, home: 67 }
+      : style.voicing === "spread"
+        ? { lo: 43, hi: 76, home: 60, spread: true }
+        : style.voicing === "rootless"
+          ? { lo: 50, hi: 74, home: 62 }
+          : { lo: HARMONY_LOW, hi: 72, home: 61 };
+  return { ...r, lo: r.lo + lift, hi: r.hi + lift, home: r.home + lift };
 }
 
 /**
@@ -40,9 +49,15 @@ function register(style: Style): Register {
  * of the section pass.
  * @example barVoicings(song, song.bars[1], "jazz") // => [[53, 57, 60, 64]] for Dm7 (F A C E)
  */
-export function barVoicings(song: CompiledSong, bar: CompiledBar, style = "rock", seed = 0): number[][] {
+export function barVoicings(
+  song: CompiledSong,
+  bar: CompiledBar,
+  style = "rock",
+  seed = 0,
+  intensity = bar.intensity,
+): number[][] {
   const s = styleOf(style);
-  return ledVoicings(song, bar, register(s), (c: ChordInfo, barIndex: number, k: number) =>
+  return ledVoicings(song, bar, register(s, intensity), (c: ChordInfo, barIndex: number, k: number) =>
     // Pop colours some plain triads with an added 9th (a pure function of the chord's place).
     voicingTones(c, s.voicing, s.comp === "pop" && random(seed, AGENT_KEY, barIndex, k, 5) < 0.35),
   );
@@ -242,10 +257,11 @@ function hits(pattern: CompPattern, p: Player, chord: ChordInfo, intensity: numb
 
 function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
   const p = new Player("harmony", "epiano", "harmony", AGENT_KEY, bar, ctx);
-  const voicings = barVoicings(ctx.song, bar, ctx.style, ctx.seed);
   const intensity = intensityOf(bar, ctx);
+  const voicings = barVoicings(ctx.song, bar, ctx.style, ctx.seed, intensity);
   const base = 44 + intensity * 8;
   const pattern = p.style.comp;
+  const doubled = p.style.voicing === "spread" && intensity >= 4;
   bar.chords.forEach((chord, i) => {
     const v = voicings[i];
     if (!v || v.length === 0) return;
@@ -270,6 +286,8 @@ function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
       // Stay inside the chord even after the feel and humanization.
       const d = Math.min(duration, chord.end - bar.start - offset - 0.05);
       for (const pitch of v) p.note(pitch, offset, d, base + accent);
+      // Spread voicings, loud: the top voice doubled an octave up (ballad and classical climaxes).
+      if (doubled && v[v.length - 1]! + 12 <= 84) p.note(v[v.length - 1]! + 12, offset, d, base + accent - 4);
     }
   });
   return p.out;
