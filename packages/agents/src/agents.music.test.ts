@@ -493,3 +493,38 @@ describe("meters", () => {
     }
   });
 });
+
+describe("variation over a long section", () => {
+  const vamp = (beats: number, unit: number) =>
+    compileSong(
+      loadSong({
+        title: "Vamp",
+        key: "C",
+        tempo: 100,
+        timeSignature: { beats, unit },
+        sections: [{ id: "A", kind: "verse", intensity: 3, bars: Array.from({ length: 32 }, () => "C7") }],
+        form: [{ section: "A" }],
+      }),
+    );
+  const meters: [string, CompiledSong][] = [
+    ["4/4", vamp(4, 4)],
+    ["3/4", vamp(3, 4)],
+    ["6/8", vamp(6, 8)],
+    ["5/4", vamp(5, 4)],
+  ];
+  describe.each(meters)("32 bars of one chord in %s", (_m, song) => {
+    it.each(STYLES)("the drums never repeat the previous bar exactly, in %s", (style) => {
+      const drums = render(createDrumsAgent(), ctxFor(song, 11, style));
+      const bpb = song.beatsPerBar;
+      const pattern = (bar: CompiledBar) =>
+        inBar(drums, bar, bpb, 0.03)
+          .map((n) => `${n.pitch}@${Math.round((n.start - bar.start) * 8)}`)
+          .sort()
+          .join(" ");
+      const patterns = song.bars.map(pattern);
+      for (let i = 1; i < patterns.length; i++) expect(patterns[i], `bar ${i}`).not.toBe(patterns[i - 1]);
+      // And more than two patterns in all: variation, not a two-bar loop.
+      expect(new Set(patterns).size).toBeGreaterThan(4);
+    });
+  });
+});
