@@ -15,7 +15,10 @@ export interface BeatWindow {
 /** Everything an agent may know. Pure data: the same context and window give the same notes. */
 export interface MusicalContext {
   song: CompiledSong;
-  /** A style name (see `STYLES`); an unknown name plays the default style (`styleOf`). */
+  /**
+   * A style name (see `STYLES`); "auto" (or "") plays the chart's suggested style; an unknown
+   * name plays the default style (`styleOf`).
+   */
   style: string;
   /** The session's seed: humanization draws `random(seed, agentKey, bar, step...)`. */
   seed: number;

@@ -334,6 +334,15 @@ describe("styles", () => {
         }
   });
 
+  it('"auto" plays the chart\'s suggested style (rock when it has none)', () => {
+    const bossa = BOOK.find(([n]) => n === "praia-bossa")![1];
+    for (const a of defaultBand())
+      expect(render(a, ctxFor(bossa, 1, "auto"))).toEqual(render(a, ctxFor(bossa, 1, "bossa")));
+    expect(render(createDrumsAgent(), ctxFor(song, 1, "auto"))).toEqual(
+      render(createDrumsAgent(), ctxFor(song, 1, "rock")),
+    );
+  });
+
   it("an unknown style plays the default (rock), clearly", () => {
     expect(styleOf("polka").name).toBe("rock");
     expect(styleOf("Bossa Nova").name).toBe("bossa");

@@ -12,6 +12,16 @@ import type { CompiledBar, CompiledSong } from "./song.js";
 import type { Role, Style } from "./styles.js";
 import { styleOf } from "./styles.js";
 
+/**
+ * The style a context asks for: its `style`, or the chart's suggested style when that is "auto"
+ * or empty (rock when the chart suggests none).
+ * @example styleFor({ ...ctx, style: "auto" }).name // => "bossa" for praia-bossa
+ */
+export function styleFor(ctx: MusicalContext): Style {
+  const name = ctx.style.trim();
+  return styleOf(name === "" || name.toLowerCase() === "auto" ? ctx.song.song.style : name);
+}
+
 /** How a bar divides: its beats, whether beats are eighths of a compound meter, its groups. */
 export interface Meter {
   beats: number;
@@ -89,7 +99,7 @@ export class Player {
     readonly bar: CompiledBar,
     readonly ctx: MusicalContext,
   ) {
-    this.style = styleOf(ctx.style);
+    this.style = styleFor(ctx);
     this.meter = meterOf(ctx.song);
     this.swing = this.meter.compound ? 0.5 : this.style.swing;
     this.feel = this.style.feel[role];

@@ -13,9 +13,8 @@
 import type { NoteEvent } from "@performia/protocol";
 import { barAgent } from "./agent.js";
 import type { Agent, MusicalContext } from "./agent.js";
-import { intensityOf, Player } from "./feel.js";
+import { intensityOf, Player, styleFor } from "./feel.js";
 import type { ChordInfo, CompiledBar } from "./song.js";
-import { styleOf } from "./styles.js";
 import { ledVoicings, ninth, placeFrom, shape, voicingTones } from "./theory.js";
 
 const AGENT_KEY = 4;
@@ -29,7 +28,7 @@ type Stroke = [offset: number, duration: number, kind: "down" | "up" | "mute", a
 
 function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
   const p = new Player("guitar", "guitar", "guitar", AGENT_KEY, bar, ctx);
-  const style = styleOf(ctx.style);
+  const style = styleFor(ctx);
   const intensity = intensityOf(bar, ctx);
   const base = 42 + intensity * 8;
   const { meter } = p;

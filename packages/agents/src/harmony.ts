@@ -258,7 +258,7 @@ function hits(pattern: CompPattern, p: Player, chord: ChordInfo, intensity: numb
 function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
   const p = new Player("harmony", "epiano", "harmony", AGENT_KEY, bar, ctx);
   const intensity = intensityOf(bar, ctx);
-  const voicings = barVoicings(ctx.song, bar, ctx.style, ctx.seed, intensity);
+  const voicings = barVoicings(ctx.song, bar, p.style.name, ctx.seed, intensity);
   const base = 44 + intensity * 8;
   const pattern = p.style.comp;
   const doubled = p.style.voicing === "spread" && intensity >= 4;

@@ -19,7 +19,7 @@ export { barAgent, compareNotes, onGrid, playBand, TICKS_PER_BEAT } from "./agen
 export type { Role, Style } from "./styles.js";
 export { DEFAULT_STYLE, isKnownStyle, MAX_TIMING_OFFSET, STYLES, STYLE_TABLE, styleOf } from "./styles.js";
 export type { Meter } from "./feel.js";
-export { intensityOf, meterOf, swung } from "./feel.js";
+export { intensityOf, meterOf, styleFor, swung } from "./feel.js";
 export { bassAgent, bassPitch, createBassAgent } from "./bass.js";
 export { createDrumsAgent, drumsAgent, fillBeats, FILL_KEYS, snareBeats } from "./drums.js";
 export { barVoicings, createHarmonyAgent, harmonyAgent, voiceMovement } from "./harmony.js";
@@ -32,6 +32,7 @@ export {
   lastPhrase,
   PHRASE_GAP,
   responderAgent,
+  toPerformerView,
 } from "./responder.js";
 export { chordScale, voicingTones } from "./theory.js";
 export { benchAgents } from "./bench.js";

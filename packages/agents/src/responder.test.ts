@@ -2,7 +2,14 @@
 import { beats } from "@performia/protocol";
 import { describe, expect, it } from "vitest";
 import type { MusicalContext, PerformerNote } from "./agent.js";
-import { answer, ANSWER_LEAD, createResponderAgent, lastPhrase, PHRASE_GAP } from "./responder.js";
+import {
+  answer,
+  ANSWER_LEAD,
+  createResponderAgent,
+  lastPhrase,
+  PHRASE_GAP,
+  toPerformerView,
+} from "./responder.js";
 import { chordAt } from "./song.js";
 import { STYLES } from "./styles.js";
 import { chordScale } from "./theory.js";
@@ -92,5 +99,30 @@ describe("the responder", () => {
       JSON.stringify(render(createResponderAgent(), ctxAt(24, phrase, "jazz", s))),
     );
     expect(others.some((o) => o !== JSON.stringify(a))).toBe(true);
+  });
+});
+
+describe("toPerformerView", () => {
+  it("quantizes to sixteenths, rounds pitches, keeps recent notes in order, drops blips", () => {
+    const view = toPerformerView(
+      [
+        { start: 21.02, end: 21.9, midi: 64.3 },
+        { start: 2, end: 2.5, midi: 60 },
+        { start: 20.49, end: 20.9, midi: 62.6 },
+        { start: 22, end: 22.05, midi: 70 },
+      ],
+      24,
+    );
+    expect(view.now).toBe(24);
+    expect(view.notes).toEqual([
+      { start: 20.5, end: 21, midi: 63 },
+      { start: 21, end: 22, midi: 64 },
+    ]);
+  });
+
+  it("feeds the responder", () => {
+    const heard = phrase.map((n) => ({ start: n.start + 0.01, end: n.end + 0.02, midi: n.midi + 0.2 }));
+    const ctx = { song, style: "jazz", seed: 1, performer: toPerformerView(heard, 24) };
+    expect(render(createResponderAgent(), ctx).length).toBeGreaterThan(0);
   });
 });

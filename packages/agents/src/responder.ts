@@ -10,12 +10,12 @@
  * A pure function of the context (memoized per performer view); pipeline thread.
  */
 import type { NoteEvent } from "@performia/protocol";
+import { beats } from "@performia/protocol";
 import { onGrid, ticks, velocity } from "./agent.js";
-import type { Agent, BeatWindow, MusicalContext, PerformerNote } from "./agent.js";
-import { intensityOf, meterOf, swung } from "./feel.js";
+import type { Agent, BeatWindow, MusicalContext, PerformerNote, PerformerView } from "./agent.js";
+import { intensityOf, meterOf, styleFor, swung } from "./feel.js";
 import { jitter, random } from "./random.js";
 import { chordAt } from "./song.js";
-import { styleOf } from "./styles.js";
 import { chordScale, nearest } from "./theory.js";
 
 const AGENT_KEY = 6;
@@ -62,7 +62,7 @@ export function answer(ctx: MusicalContext): NoteEvent[] {
   const phrase = lastPhrase(view.notes, view.now);
   if (phrase.length < 2) return [];
   const song = ctx.song;
-  const style = styleOf(ctx.style);
+  const style = styleFor(ctx);
   const meter = meterOf(song);
   const swing = meter.compound ? 0.5 : style.swing;
   let phraseEnd = -Infinity;
@@ -124,6 +124,29 @@ export function answer(ctx: MusicalContext): NoteEvent[] {
     });
   });
   return out;
+}
+
+/**
+ * The performer view from what the analysis heard (notes in beats, oldest first): onsets and ends
+ * on the sixteenth grid, pitches rounded, only the last `keepBeats` beats, notes shorter than a
+ * thirty-second dropped. For the engine, which builds one per block (a new object each time).
+ * @example toPerformerView([{ start: 3.02, end: 3.4, midi: 64.2 }], 5).notes // => [{ start: 3, end: 3.5, midi: 64 }]
+ */
+export function toPerformerView(
+  heard: readonly { start: number; end: number; midi: number }[],
+  now: number,
+  keepBeats = 16,
+): PerformerView {
+  const q = (b: number) => beats(Math.round(b * 4) / 4);
+  const notes: PerformerNote[] = [];
+  for (const n of heard) {
+    if (!(n.end - n.start >= 0.125) || n.end < now - keepBeats || !Number.isFinite(n.midi)) continue;
+    const start = q(n.start);
+    const end = q(Math.max(n.end, n.start + 0.25));
+    notes.push({ start, end: end > start ? end : beats(start + 0.25), midi: Math.round(n.midi) });
+  }
+  notes.sort((a, b) => a.start - b.start);
+  return { now: beats(now), notes };
 }
 
 /** A fresh responder agent ("responder" on the "vibes" voice). */
