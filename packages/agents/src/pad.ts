@@ -30,7 +30,7 @@ function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
   const p = new Player("pad", "pad", "pad", AGENT_KEY, bar, ctx);
   const intensity = intensityOf(bar, ctx);
   const level = 0.55 + 0.45 * p.style.pad;
-  const vel = (30 + intensity * 9) * level;
+  const vel = (40 + intensity * 10) * level;
   const voicings = ledVoicings(ctx.song, bar, { lo: PAD_LOW, hi: PAD_HIGH, home: 65 }, (c) =>
     voicingTones(c, p.style.voicing === "rootless" ? "rootless" : "triad", false),
   );

@@ -206,12 +206,22 @@ describe("levels", () => {
       ["epiano", 60],
       ["guitar", 52],
       ["voice", 64],
+      ["vibes", 72],
     ];
     for (const [instrument, pitch] of cases) {
       const p = peakAbs(one(instrument, pitch, 0.5));
       expect(p, `${instrument} ${pitch}`).toBeGreaterThan(0.15);
       expect(p, `${instrument} ${pitch}`).toBeLessThan(0.55);
     }
+  });
+
+  it("a held pad sits under the band: about as loud (RMS) as an electric piano note, a lower peak", () => {
+    const held = (instrument: Instrument, pitch: number) => one(instrument, pitch, 1);
+    const pad = held("pad", 60);
+    const epiano = held("epiano", 60);
+    expect(rms(pad, 0, SR)).toBeGreaterThan(0.3 * rms(epiano, 0, SR));
+    expect(rms(pad, 0, SR)).toBeLessThan(1.2 * rms(epiano, 0, SR));
+    expect(peakAbs(pad)).toBeLessThan(peakAbs(epiano));
   });
 });
 

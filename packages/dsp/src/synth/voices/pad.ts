@@ -5,7 +5,7 @@
  */
 import { MAX_CUTOFF_RATIO, VELOCITY_GAIN, decayCoef } from "../util.js";
 
-const LEVEL = 0.07;
+const LEVEL = 0.28;
 const ATTACK_TAU_S = 0.25;
 const RELEASE_TAU_S = 0.4;
 /** The cutoff glides from its start to its target with this time constant. */
