@@ -406,6 +406,19 @@ describe("styles", () => {
     const strums = [...chordStarts.values()].filter((s) => s.length >= 3);
     expect(strums.length).toBeGreaterThan(song.bars.length);
     expect(strums.some((s) => Math.max(...s) - Math.min(...s) >= STRUM_SPREAD * 2 - 1e-9)).toBe(true);
+    // Down strokes sound low to high, up strokes high to low.
+    let down = 0;
+    let up = 0;
+    for (const [k] of chordStarts) {
+      const stroke = pop.filter((n) => Math.round(n.start * 4) === k).sort((a, b) => a.start - b.start);
+      if (stroke.length < 3) continue;
+      const pitches = stroke.map((n) => n.pitch);
+      if (pitches.every((p, i) => i === 0 || p > pitches[i - 1]!)) down++;
+      else if (pitches.every((p, i) => i === 0 || p < pitches[i - 1]!)) up++;
+      else throw new Error(`a scrambled strum at ${k / 4}: ${pitches.join(" ")}`);
+    }
+    expect(down).toBeGreaterThan(song.bars.length);
+    expect(up).toBeGreaterThan(0);
     const ballad = render(createGuitarAgent(), ctxFor(song, 1, "ballad"));
     const perEighth = new Map<number, number>();
     for (const n of ballad)

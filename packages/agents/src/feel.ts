@@ -124,10 +124,11 @@ export class Player {
   /**
    * Adds a note at `offset` beats into the bar lasting `duration` beats (of straight time; the
    * end is placed like the start, so a note ending on a later beat ends with it), with a seeded
-   * velocity spread. `spread` adds a deliberate delay (a strum) after the placement.
+   * velocity spread. `spread` adds a deliberate delay (a strum) after the placement; notes with
+   * the same `salt` at one offset share their timing offset (the strings of one strum).
    */
-  note(pitch: number, offset: number, duration: number, vel: number, spread = 0): void {
-    const start = onGrid(this.at(offset, pitch) + spread);
+  note(pitch: number, offset: number, duration: number, vel: number, spread = 0, salt = pitch): void {
+    const start = onGrid(this.at(offset, salt) + spread);
     const end = this.bar.start + swung(offset + duration, this.swing) + this.feel;
     const v =
       vel +

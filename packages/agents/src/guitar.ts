@@ -70,7 +70,7 @@ function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
         if (dur <= 0.02) continue;
         const order = kind === "up" ? [...notes].reverse().slice(0, 3) : notes;
         order.forEach((pitch, k) =>
-          p.note(pitch, at, dur, base + accent - (kind === "mute" ? 24 : 0) - k, k * STRUM_SPREAD),
+          p.note(pitch, at, dur, base + accent - (kind === "mute" ? 24 : 0) - k, k * STRUM_SPREAD, 0),
         );
       }
     };
