@@ -24,10 +24,8 @@ describe("real-time safety", () => {
     // One boxed number (16 bytes) per block would be 32 kB over 2,000 blocks; a boxed number per
     // sample (the usual JIT accident) would be 4 MB.
     expect(probe.steady.bytes, JSON.stringify(probe)).toBeLessThan(20 * 1024);
-    // 4,000 blocks and 800 notes over every instrument. Known residue: the mix of kernels
-    // exceeds TurboFan's inlining budget in the block loop and leaves a few boxed numbers per
-    // note; it grows with the number of instruments mixed (four: ~85 kB, seven: ~120-130 kB,
-    // each kernel alone under 20 kB). One boxed number per sample would be megabytes.
-    expect(probe.band.bytes, JSON.stringify(probe)).toBeLessThan(160 * 1024);
+    // 4,000 blocks and 800 notes. Known residue: about 80 bytes per note (a few boxed numbers
+    // around noteOn, 64 kB here); one boxed number per block would add another 64 kB.
+    expect(probe.band.bytes, JSON.stringify(probe)).toBeLessThan(100 * 1024);
   });
 });

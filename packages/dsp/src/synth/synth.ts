@@ -104,6 +104,47 @@ class Slot {
     this.vocal = new VocalVoice(sampleRate);
     this.pad = new PadVoice(sampleRate);
     this.vibes = new VibesVoice(sampleRate);
+    this.prime();
+  }
+
+  /**
+   * Plays one sample of every kernel once, off the audio path: a kernel's first note and first
+   * block settle the representation of its fields (a number field first written with a double
+   * gets its box then), so that none of that happens on the audio path, whichever voice a
+   * note later lands on.
+   */
+  private prime(): void {
+    const buf = new Float32Array(2);
+    this.bass.start(48, 64);
+    this.bass.render(buf, 0, 1);
+    this.bass.release();
+    this.bass.render(buf, 1, 2);
+    this.drum.start(DRUM.ride, 64, 1);
+    this.drum.render(buf, 0, 2);
+    this.drum.start(DRUM.snare, 64, 1);
+    this.drum.render(buf, 0, 2);
+    this.drum.start(DRUM.kick, 64, 1);
+    this.drum.render(buf, 0, 2);
+    this.epiano.start(60, 64);
+    this.epiano.render(buf, 0, 1);
+    this.epiano.release();
+    this.epiano.render(buf, 1, 2);
+    this.guitar.start(52, 64, 1);
+    this.guitar.render(buf, 0, 1);
+    this.guitar.release();
+    this.guitar.render(buf, 1, 2);
+    this.vocal.start(60, 64, 1);
+    this.vocal.render(buf, 0, 1);
+    this.vocal.release();
+    this.vocal.render(buf, 1, 2);
+    this.pad.start(60, 64);
+    this.pad.render(buf, 0, 1);
+    this.pad.release();
+    this.pad.render(buf, 1, 2);
+    this.vibes.start(72, 64);
+    this.vibes.render(buf, 0, 1);
+    this.vibes.release();
+    this.vibes.render(buf, 1, 2);
   }
 }
 
