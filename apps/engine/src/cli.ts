@@ -31,6 +31,7 @@ import {
 } from "./commands/sessions.js";
 import { songCheck, songImport, songTranspose, type ChartFormat } from "./commands/song.js";
 import { start } from "./commands/start.js";
+import { isKnownStyle, STYLES } from "@performia/agents";
 import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js";
 import { ENGINE_VERSION, sessionsDir } from "./paths.js";
 import { exampleSongs } from "./songs.js";
@@ -137,7 +138,15 @@ program
   .requiredOption("--input <file.wav>", "the performance (a WAV file; 'mic' needs the live engine)")
   .option("--output <file.wav>", "where to write the mix (performer and band)")
   .option("--band-only", "write the band alone, without the performer")
-  .option("--style <style>", "style of the band (default: the song's, else rock)")
+  .option(
+    "--style <style>",
+    `style of the band: ${STYLES.join(", ")}, or auto for the chart's (default: the song's, else rock)`,
+  )
+  .option(
+    "--intensity <1-5>",
+    "play every section at this intensity (default: the chart's)",
+    intArg("--intensity", 1, 5),
+  )
   .addOption(
     new Option(
       "--follow <mode>",
@@ -180,6 +189,7 @@ program
       style?: string;
       follow: FollowMode | "follow";
       countIn: number;
+      intensity?: number;
       soundfont?: string;
       tempo?: number;
       seed?: number;
@@ -192,6 +202,13 @@ program
       maxSeconds?: number;
       change?: { seconds: number; patch: SettingsPatch }[];
     }) => {
+      if (o.style !== undefined && o.style !== "auto" && !isKnownStyle(o.style)) {
+        throw new PerformiaError(
+          `unknown style "${o.style}"`,
+          "BAD_STYLE",
+          `the styles are: ${STYLES.join(", ")}, or auto`,
+        );
+      }
       if (o.input === "mic" || o.output === "speakers") {
         throw new PerformiaError(
           "live audio (--input mic / --output speakers) is not in this version yet",
@@ -207,6 +224,7 @@ program
         style: o.style,
         followMode: o.follow === "follow" ? "adaptive" : o.follow,
         countInBars: o.countIn,
+        ...(o.intensity ? { intensity: o.intensity } : {}),
         ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
         tempo: o.tempo ?? null,
         seed: o.seed,

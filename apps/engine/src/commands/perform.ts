@@ -30,6 +30,8 @@ export interface PerformOptions {
   readonly style?: string;
   readonly followMode?: FollowMode;
   readonly countInBars?: number;
+  /** A live intensity (1–5) for every section; undefined follows the chart. */
+  readonly intensity?: number;
   /** A SoundFont path (already resolved), or undefined for the built-in voices. */
   readonly soundFont?: string;
   readonly tempo?: number | null;
@@ -73,10 +75,20 @@ export interface PerformResult {
 }
 
 /** Default settings of every agent of the default band. */
+/** The band's balance out of the box: the rhythm section forward, colours behind it. */
+const DEFAULT_VOLUME: Readonly<Record<string, number>> = {
+  bass: 0.8,
+  drums: 0.8,
+  harmony: 0.6,
+  guitar: 0.55,
+  pad: 0.5,
+  responder: 0.6,
+};
+
 export function defaultAgentSettings(mute: readonly string[] = []): SettingsInput["agents"] {
   const agents: NonNullable<SettingsInput["agents"]> = {};
   for (const a of defaultBand()) {
-    agents[a.name] = { enabled: !mute.includes(a.name), volume: a.name === "harmony" ? 0.6 : 0.8 };
+    agents[a.name] = { enabled: !mute.includes(a.name), volume: DEFAULT_VOLUME[a.name] ?? 0.7 };
   }
   return agents;
 }
@@ -125,6 +137,7 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     style: options.style ?? song.style ?? "rock",
     followMode: options.followMode,
     countInBars: options.countInBars ?? 0,
+    intensity: options.intensity ?? null,
     soundFont: options.soundFont ?? null,
     tempo: options.tempo ?? null,
     startFrame: Math.round((options.startSeconds ?? 0) * source.sampleRate),

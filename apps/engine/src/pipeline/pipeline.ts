@@ -8,7 +8,7 @@
  * waits: the driver makes sure the analysis it needs is there (offline) or lets it miss (live).
  */
 import { CausalTracker, Synth, mixInto, type BandSynth } from "@performia/dsp";
-import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
+import type { Agent, CompiledSong, MusicalContext, PerformerView } from "@performia/agents";
 import {
   applyEnding,
   checkKey,
@@ -18,6 +18,7 @@ import {
   countInNotes,
   defaultBand,
   playBand,
+  toPerformerView,
 } from "@performia/agents";
 import type {
   AnalysisFrame,
@@ -39,6 +40,8 @@ import type { SessionWriter } from "../session/index.js";
 import type { AnalysisStage } from "./analysis-stage.js";
 import { Scheduler } from "./scheduler.js";
 
+/** Performer notes remembered for the responder. */
+const HEARD_KEPT = 64;
 /** The key heard is compared with the chart's once it is this confident, */
 const KEY_CHECK_CONFIDENCE = 0.6;
 /** and this far into the performance (the key estimate needs a few phrases). */
@@ -102,6 +105,11 @@ export class Pipeline {
   private readonly scheduled: SettingsChange[];
   private readonly script: SettingsChange[];
   private readonly keysReported = new Set<string>();
+  /** The performer's recent notes in performance beats (the last one open while it sounds). */
+  private readonly heard: { start: number; end: number; midi: number }[] = [];
+  private heardChanged = false;
+  private viewBeat = -Infinity;
+  private performerView: PerformerView = { now: beats(0), notes: [] };
   /** Where the chart's last bar starts (in its beats): the ending. */
   private readonly lastBarStart: number;
   /** Agents that threw: logged once and silenced for the rest of the performance. */
@@ -139,7 +147,7 @@ export class Pipeline {
     this.scheduled = [...(options.scheduledChanges ?? [])].sort((a, b) => a.frame - b.frame);
     this.script = [...(options.script ?? [])].sort((a, b) => a.frame - b.frame);
     this.nextHop = options.analysis.hopSize;
-    this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
+    this.context = this.makeContext();
     this.synth =
       options.render === false
         ? null
@@ -194,10 +202,11 @@ export class Pipeline {
     // jump), and their notes moved back. Before beat 0: the count-in.
     const window = this.conductor.nextWindow(start, n);
     if (window) {
+      this.updatePerformerView(start);
       const notes: NoteEvent[] = [];
       if (window.from < 0) countInNotes(window, this.compiled.beatsPerBar, notes);
       for (const piece of this.conductor.songWindows(window)) {
-        const played = playBand(this.band, this.enabled, piece.song, this.context);
+        const played = playBand(this.band, this.enabled, piece.song, this.contextFor(piece.offset));
         for (const f of played.failures) {
           this.silenced.add(f.agent);
           this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
@@ -262,6 +271,7 @@ export class Pipeline {
         break;
       case "pitch":
         this.latest.hz = ev.hz;
+        this.hearPitch(ev);
         break;
       case "chord":
         this.latest.chord = ev.label;
@@ -299,7 +309,7 @@ export class Pipeline {
     for (const [name, a] of Object.entries(this.settings.agents)) {
       if (before.agents[name]?.enabled !== false && !a.enabled) this.scheduler.cancel(name);
     }
-    this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
+    this.context = this.makeContext();
     this.applyVolumes();
     const u = this.conductor.applySettings(this.settings, frame);
     if (u) this.noteUpdate(u);
@@ -311,6 +321,55 @@ export class Pipeline {
         ...("at" in r ? { at: r.at } : { error: r.error }),
       });
     }
+  }
+
+  /** The context in the chart's beats of a window piece (the performer's notes moved with it). */
+  private contextFor(offset: number): MusicalContext {
+    if (offset === 0) return this.context;
+    const v = this.performerView;
+    return {
+      ...this.context,
+      performer: {
+        now: beats(v.now - offset),
+        notes: v.notes.map((x) => ({ ...x, start: beats(x.start - offset), end: beats(x.end - offset) })),
+      },
+    };
+  }
+
+  /** The agents' context: the song, style, seed, live intensity and what the performer played. */
+  private makeContext(): MusicalContext {
+    return {
+      song: this.compiled,
+      style: this.settings.style,
+      seed: this.settings.seed,
+      intensity: this.settings.intensity,
+      performer: this.performerView,
+    };
+  }
+
+  /**
+   * What the performer played, for the responder: pitch events become notes in performance beats.
+   * The view is rebuilt when a note starts or ends, or when `now` moves by a sixteenth (not every
+   * block). Runs on the pipeline thread.
+   */
+  private hearPitch(ev: { frame: number; hz: number | null }): void {
+    const beat = this.conductor.tempoMap.beatAtFrame(frames(ev.frame));
+    const open = this.heard[this.heard.length - 1];
+    if (open && open.end === Infinity) open.end = beat;
+    if (ev.hz !== null && ev.hz > 0)
+      this.heard.push({ start: beat, end: Infinity, midi: 69 + 12 * Math.log2(ev.hz / 440) });
+    if (this.heard.length > HEARD_KEPT) this.heard.splice(0, this.heard.length - HEARD_KEPT);
+    this.heardChanged = true;
+  }
+
+  private updatePerformerView(now: SampleFrame): void {
+    const beat = Math.floor(this.conductor.tempoMap.beatAtFrame(now) * 4) / 4;
+    if (!this.heardChanged && beat === this.viewBeat) return;
+    this.heardChanged = false;
+    this.viewBeat = beat;
+    const notes = this.heard.map((n) => (n.end === Infinity ? { ...n, end: Math.max(n.start, beat) } : n));
+    this.performerView = toPerformerView(notes, beat);
+    this.context = this.makeContext();
   }
 
   private applyVolumes(): void {
