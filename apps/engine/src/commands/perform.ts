@@ -205,6 +205,11 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     const cpu = process.cpuUsage(cpu0);
     const decisionsByAgent: Record<string, number> = {};
     for (const a of defaultBand()) decisionsByAgent[a.name] = 0;
+    if (stage.losses.tasks > 0) {
+      warnings.push(
+        `the analysis lost ${stage.losses.tasks} task(s) (a worker crashed or hung: ${stage.losses.lastError}); their ${stage.losses.hops} hops were recorded as missed, the worker was replaced and the band played on`,
+      );
+    }
     for (const f of pipeline.log.agentFailures) {
       const at = framesToSeconds(frames(f.frame), settings.sampleRate).toFixed(2);
       warnings.push(
