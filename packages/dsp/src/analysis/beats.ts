@@ -22,7 +22,9 @@
  * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
  *   observation lags a changing tempo by about that much).
  * - Silence: no beat is emitted once the detection function has stayed low for longer than a beat
- *   and than the longest recent gap between onsets (the band has stopped).
+ *   and than the longest recent gap between onsets (the band has stopped). On a track where
+ *   nearly every beat has an onset, a beat whose onset has not come 60 ms after its time is
+ *   dropped (the beat after the last hit; the live window allows 70 ms, so waiting costs nothing).
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -111,6 +113,13 @@ const SILENCE_BEATS = 1.15;
 const SILENCE_RATIO = 0.2;
 const SILENCE_HISTORY_SECONDS = 4;
 const SILENCE_GAP = 1.1;
+/** The band may have stopped: on a track where nearly every beat has an onset near it (the
+ * running rate of beats without one is at most QUIET_MAX_MISS), a beat whose onset (HIT_RATIO of
+ * the usual peak) has not shown up by its hop is held up to WAIT_HOPS hops (the live window
+ * allows 70 ms) and dropped if none comes. */
+const HIT_RATIO = 0.1;
+const WAIT_HOPS = 6;
+const QUIET_MAX_MISS = 0.15;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -188,6 +197,8 @@ export class BeatTracker {
   private phaseCount = 0;
   /** Running mean of the detection function's peak over one beat period (at each beat). */
   private beatPeak = 0;
+  /** Running rate of beats without an onset near them. */
+  private beatMiss = 1;
 
   /**
    * @param hopRate hops per second
@@ -292,16 +303,43 @@ export class BeatTracker {
       this.predictAt = n;
     }
     if (this.predictAt >= 0 && n >= this.predictAt) {
+      this.countMiss();
       this.predictNext(n);
       this.predictAt = -1;
     }
     if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
-      if (!this.silent(n)) out.beatHop = this.nextBeat;
+      if (this.waiting(n)) return out;
+      if (!this.silent(n) && !this.missing(n)) out.beatHop = this.nextBeat;
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
     }
     return out;
+  }
+
+  /** Whether the beat due now has gone without an onset so far (nothing above HIT_RATIO of the
+   * usual peak from 3 hops before its hop), on a track where nearly every beat has one. */
+  private missing(n: number): boolean {
+    if (this.beatPeak <= 0 || this.beatMiss > QUIET_MAX_MISS) return false;
+    const th = HIT_RATIO * this.beatPeak;
+    for (let h = n; h >= Math.floor(this.nextBeat) - this.leadHops - 3; h--)
+      if (this.odfAt(h) >= th) return false;
+    return true;
+  }
+
+  /** Update the rate of beats without an onset within ±4 hops of them (half a beat after the
+   * last one). */
+  private countMiss(): void {
+    if (this.beatPeak <= 0 || this.lastBeat < 0) return;
+    const b = Math.round(this.lastBeat);
+    let m = 0;
+    for (let h = b - 4; h <= b + 4; h++) m = Math.max(m, this.odfAt(h));
+    this.beatMiss = 0.8 * this.beatMiss + (m >= HIT_RATIO * this.beatPeak ? 0 : 0.2);
+  }
+
+  /** Hold a beat that has no onset yet up to WAIT_HOPS hops past its hop. */
+  private waiting(n: number): boolean {
+    return n - (Math.floor(this.nextBeat) - this.leadHops) < WAIT_HOPS && this.missing(n);
   }
 
   /**

@@ -105,7 +105,7 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
 
 const PER = 32 + 12 + 4;
 function featuresOf(name: string, audio: Float32Array): Float32Array {
-  const path = `/tmp/beatdev-wt/${name}.f32`;
+  const path = `/tmp/beatdev2/${name}.f32`;
   if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
   const c = analysisConfig(SR);
   const hops = Math.floor(audio.length / c.hopSize);
