@@ -18,7 +18,9 @@
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
  *   is damped in the observation and the challengers may not bring it back.
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
- *   also collects clearly more onset mass at its last 4 beats restarts the filter there.
+ *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
+ *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
+ *   phase is then re-derived from the last 1.5 s only (the part at the new tempo).
  * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
  *   observation lags a changing tempo by about that much).
  * - Silence: no beat is emitted once the detection function has stayed low for longer than a beat
@@ -51,6 +53,10 @@ const STEP_RATIO = 1.3;
 const STEP_UPDATES = 1;
 const STEP_PULSE_BEATS = 4;
 const STEP_PULSE_MARGIN = 1.35;
+/** ... or whose last LOST_BEATS beats collect LOST_MARGIN times what the tracker's own last
+ * beats collected (they have lost the onsets). */
+const LOST_BEATS = 3;
+const LOST_MARGIN = 2.5;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
@@ -94,6 +100,8 @@ const TIGHTNESS = 5;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
 const RESCORE_CHANGE = 0.04;
 const RESCORE_SECONDS = 2.5;
+/** After the fast step detector fired: only the recent past is at the new tempo. */
+const STEP_RESCORE_SECONDS = 1.5;
 /** Decay (in beats) of the weight of past beats when the phase is re-derived after a change. */
 const PHASE_BEATS = 3;
 /** Phase check: every tempo update, the comb of beat positions over the last few seconds at
@@ -180,6 +188,8 @@ export class BeatTracker {
   private firstEstimate = Infinity;
   /** Set when the tempo filter restarted (a step): the beat phase is re-derived. */
   private changed = false;
+  /** Set when the fast step detector restarted it. */
+  private stepped = false;
   private readonly updateHops: number;
   private bpm = 0;
   /** Beat period in hops (0 until a tempo is known). */
@@ -390,7 +400,8 @@ export class BeatTracker {
    * and re-derive the beat phase from it, so that beats re-lock at once.
    */
   private rescore(n: number): void {
-    const span = this.recomputeScore(n);
+    const span = this.recomputeScore(n, this.stepped ? STEP_RESCORE_SECONDS : RESCORE_SECONDS);
+    this.stepped = false;
     const best = this.combPhase(n, span);
     if (this.nextBeat >= 0 || this.predictAt >= 0) {
       this.lastBeat = best;
@@ -444,8 +455,8 @@ export class BeatTracker {
 
   /** Recompute the cumulative score of the recent past under the current period; returns the
    * span (hops). */
-  private recomputeScore(n: number): number {
-    const span = Math.min(n, Math.round(RESCORE_SECONDS * this.hopRate), this.capacity - 1);
+  private recomputeScore(n: number, seconds = RESCORE_SECONDS): number {
+    const span = Math.min(n, Math.round(seconds * this.hopRate), this.capacity - 1);
     const first = n - span;
     for (let h = first; h <= n; h++) {
       const v = this.odfAt(h);
@@ -858,8 +869,9 @@ export class BeatTracker {
     const ok =
       this.plausibleStep(c, best) &&
       vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
-      this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
-        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS);
+      (this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
+        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
+        this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS));
     if (!ok) {
       this.stepCandidate = -1;
       this.stepCount = 0;
@@ -880,7 +892,21 @@ export class BeatTracker {
     }
     for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
     this.changed = true;
+    this.stepped = true;
     return c;
+  }
+
+  /** Mean detection-function peak (±3 hops) at the last `beats` beats the tracker emitted. */
+  private trackedSalience(beats: number): number {
+    if (this.lastBeat < 0 || this.period === 0) return 0;
+    let v = 0;
+    for (let k = 0; k < beats; k++) {
+      const h = Math.round(this.lastBeat - k * this.period);
+      let a = 0;
+      for (let d = -3; d <= 3; d++) a = Math.max(a, this.odfAt(h + d));
+      v += a;
+    }
+    return v / beats;
   }
 
   /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */

@@ -88,6 +88,12 @@ const cases: Case[] = [
   drumCase("rock190", "rock", "const", 190, 190, { seed: 21 }),
   drumCase("sync75ramp", "syncopated", "ramp", 75, 90, { seed: 22, dur: 18 }),
   drumCase("funk95to114n20", "funk", "step", 95, 114, { seed: 23, snr: 20 }),
+  drumCase("sparse125to150mel", "sparse", "step", 125, 150, { seed: 30, extra: "melody" }),
+  drumCase("sparse128to96n15", "sparse", "step", 128, 96, { seed: 31, snr: 15 }),
+  drumCase("half118to140", "half", "step", 118, 140, { seed: 32 }),
+  drumCase("break110to90", "breakbeat", "step", 110, 90, { seed: 33 }),
+  drumCase("rock120to100mel", "rock", "step", 120, 100, { seed: 34, extra: "melody" }),
+  drumCase("sparse105to126", "sparse", "step", 105, 126, { seed: 35 }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
 ];
