@@ -57,6 +57,8 @@ const STEP_PULSE_MARGIN = 1.35;
  * beats collected (they have lost the onsets). */
 const LOST_BEATS = 3;
 const LOST_MARGIN = 2.5;
+/** (natural log of the largest step it may take: not to 2:3 or 3:2 of the current tempo) */
+const LOST_MAX_STEP = 0.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
@@ -871,7 +873,20 @@ export class BeatTracker {
       vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
       (this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
-        this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS));
+        (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
+          this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
+    if (process.env.SDBG && this.hop > 550 && this.hop < 900)
+      console.log(
+        (this.hop / 100).toFixed(2),
+        this.grid[best]!.toFixed(0),
+        this.grid[c]!.toFixed(0),
+        (vo[c]! / this.bestNear(vo, best)).toFixed(2),
+        (
+          this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) /
+          this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS)
+        ).toFixed(2),
+        (this.pulseSalience(this.grid[c]!, LOST_BEATS) / this.trackedSalience(LOST_BEATS)).toFixed(2),
+      );
     if (!ok) {
       this.stepCandidate = -1;
       this.stepCount = 0;
