@@ -94,7 +94,7 @@ const TREND_LEAD = 1.5;
 const TREND_MAX = 0.06;
 const TREND_MIN_R2 = 0.8;
 /** Octave corrections of the first estimate are allowed for this long after it. */
-const EARLY_LEVEL_SECONDS = 2.5;
+const EARLY_LEVEL_SECONDS = 4.5;
 /** (see levelAgrees) */
 const LEVEL_PULSE_MARGIN = 1.1;
 const ALPHA = 0.9;

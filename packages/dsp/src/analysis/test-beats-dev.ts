@@ -94,6 +94,12 @@ const cases: Case[] = [
   drumCase("break110to90", "breakbeat", "step", 110, 90, { seed: 33 }),
   drumCase("rock120to100mel", "rock", "step", 120, 100, { seed: 34, extra: "melody" }),
   drumCase("sparse105to126", "sparse", "step", 105, 126, { seed: 35 }),
+  drumCase("half100to120ramp", "half", "ramp", 100, 120, { seed: 36 }),
+  drumCase("rock140to115ramp", "rock", "ramp", 140, 115, { seed: 37, snr: 15 }),
+  drumCase("sparse110n15", "sparse", "const", 110, 110, { seed: 38, snr: 15 }),
+  drumCase("half95mel", "half", "const", 95, 95, { seed: 39, extra: "melody" }),
+  drumCase("sparse92to115ramp", "sparse", "ramp", 92, 115, { seed: 40, extra: "melody" }),
+  drumCase("rock150stabs", "rock", "const", 150, 150, { seed: 41, extra: "stabs" }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
 ];
