@@ -321,7 +321,9 @@ export class BeatTracker {
     }
     if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
       if (this.waiting(n)) return out;
-      if (!this.silent(n) && !this.missing(n)) out.beatHop = this.nextBeat;
+      // (silence judged at the beat's own hop: a held beat must not count its wait as silence)
+      const due = Math.max(0, Math.floor(this.nextBeat) - this.leadHops);
+      if (!this.silent(Math.min(n, due)) && !this.missing(n)) out.beatHop = this.nextBeat;
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
