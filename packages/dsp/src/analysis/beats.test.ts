@@ -126,6 +126,16 @@ describe("beat tracker: ramps, steps and 4:3 levels", () => {
     expect(beatsOf(events).filter((b) => b.frame / SR > last + 0.1).length).toBeLessThanOrEqual(1);
     expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.95);
   });
+
+  it("does not emit the beat due after the last hit when every beat had a hit", () => {
+    const beats = beatTimesOf(10, () => 120, 0.3);
+    const audio = new Float32Array(12 * SR);
+    audio.set(drumTrack(beats, DRUM_PATTERNS.sparse!, 10, SR, { jitter: 0.003, seed: 6 }));
+    const { events } = analyzeSignal(audio, SR);
+    const last = beats[beats.length - 1]!;
+    expect(beatsOf(events).filter((b) => b.frame / SR > last + 0.1).length).toBe(0);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.95);
+  });
 });
 
 describe("beat tracker: robustness", () => {

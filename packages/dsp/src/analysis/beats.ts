@@ -18,11 +18,15 @@
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
  *   is damped in the observation and the challengers may not bring it back.
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
- *   also collects clearly more onset mass at its last 4 beats restarts the filter there.
+ *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
+ *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
+ *   phase is then re-derived from the last 1.5 s only (the part at the new tempo).
  * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
  *   observation lags a changing tempo by about that much).
  * - Silence: no beat is emitted once the detection function has stayed low for longer than a beat
- *   and than the longest recent gap between onsets (the band has stopped).
+ *   and than the longest recent gap between onsets (the band has stopped). On a track where
+ *   nearly every beat has an onset, a beat whose onset has not come 60 ms after its time is
+ *   dropped (the beat after the last hit; the live window allows 70 ms, so waiting costs nothing).
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -49,6 +53,12 @@ const STEP_RATIO = 1.3;
 const STEP_UPDATES = 1;
 const STEP_PULSE_BEATS = 4;
 const STEP_PULSE_MARGIN = 1.35;
+/** ... or whose last LOST_BEATS beats collect LOST_MARGIN times what the tracker's own last
+ * beats collected (they have lost the onsets). */
+const LOST_BEATS = 3;
+const LOST_MARGIN = 2.5;
+/** (natural log of the largest step it may take: not to 2:3 or 3:2 of the current tempo) */
+const LOST_MAX_STEP = 0.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
@@ -84,7 +94,7 @@ const TREND_LEAD = 1.5;
 const TREND_MAX = 0.06;
 const TREND_MIN_R2 = 0.8;
 /** Octave corrections of the first estimate are allowed for this long after it. */
-const EARLY_LEVEL_SECONDS = 2.5;
+const EARLY_LEVEL_SECONDS = 4.5;
 /** (see levelAgrees) */
 const LEVEL_PULSE_MARGIN = 1.1;
 const ALPHA = 0.9;
@@ -92,6 +102,8 @@ const TIGHTNESS = 5;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
 const RESCORE_CHANGE = 0.04;
 const RESCORE_SECONDS = 2.5;
+/** After the fast step detector fired: only the recent past is at the new tempo. */
+const STEP_RESCORE_SECONDS = 1.5;
 /** Decay (in beats) of the weight of past beats when the phase is re-derived after a change. */
 const PHASE_BEATS = 3;
 /** Phase check: every tempo update, the comb of beat positions over the last few seconds at
@@ -111,6 +123,13 @@ const SILENCE_BEATS = 1.15;
 const SILENCE_RATIO = 0.2;
 const SILENCE_HISTORY_SECONDS = 4;
 const SILENCE_GAP = 1.1;
+/** The band may have stopped: on a track where nearly every beat has an onset near it (the
+ * running rate of beats without one is at most QUIET_MAX_MISS), a beat whose onset (HIT_RATIO of
+ * the usual peak) has not shown up by its hop is held up to WAIT_HOPS hops (the live window
+ * allows 70 ms) and dropped if none comes. */
+const HIT_RATIO = 0.1;
+const WAIT_HOPS = 6;
+const QUIET_MAX_MISS = 0.15;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -171,6 +190,8 @@ export class BeatTracker {
   private firstEstimate = Infinity;
   /** Set when the tempo filter restarted (a step): the beat phase is re-derived. */
   private changed = false;
+  /** Set when the fast step detector restarted it. */
+  private stepped = false;
   private readonly updateHops: number;
   private bpm = 0;
   /** Beat period in hops (0 until a tempo is known). */
@@ -188,6 +209,8 @@ export class BeatTracker {
   private phaseCount = 0;
   /** Running mean of the detection function's peak over one beat period (at each beat). */
   private beatPeak = 0;
+  /** Running rate of beats without an onset near them. */
+  private beatMiss = 1;
 
   /**
    * @param hopRate hops per second
@@ -292,16 +315,45 @@ export class BeatTracker {
       this.predictAt = n;
     }
     if (this.predictAt >= 0 && n >= this.predictAt) {
+      this.countMiss();
       this.predictNext(n);
       this.predictAt = -1;
     }
     if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
-      if (!this.silent(n)) out.beatHop = this.nextBeat;
+      if (this.waiting(n)) return out;
+      // (silence judged at the beat's own hop: a held beat must not count its wait as silence)
+      const due = Math.max(0, Math.floor(this.nextBeat) - this.leadHops);
+      if (!this.silent(Math.min(n, due)) && !this.missing(n)) out.beatHop = this.nextBeat;
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
     }
     return out;
+  }
+
+  /** Whether the beat due now has gone without an onset so far (nothing above HIT_RATIO of the
+   * usual peak from 3 hops before its hop), on a track where nearly every beat has one. */
+  private missing(n: number): boolean {
+    if (this.beatPeak <= 0 || this.beatMiss > QUIET_MAX_MISS) return false;
+    const th = HIT_RATIO * this.beatPeak;
+    for (let h = n; h >= Math.floor(this.nextBeat) - this.leadHops - 3; h--)
+      if (this.odfAt(h) >= th) return false;
+    return true;
+  }
+
+  /** Update the rate of beats without an onset within ±4 hops of them (half a beat after the
+   * last one). */
+  private countMiss(): void {
+    if (this.beatPeak <= 0 || this.lastBeat < 0) return;
+    const b = Math.round(this.lastBeat);
+    let m = 0;
+    for (let h = b - 4; h <= b + 4; h++) m = Math.max(m, this.odfAt(h));
+    this.beatMiss = 0.8 * this.beatMiss + (m >= HIT_RATIO * this.beatPeak ? 0 : 0.2);
+  }
+
+  /** Hold a beat that has no onset yet up to WAIT_HOPS hops past its hop. */
+  private waiting(n: number): boolean {
+    return n - (Math.floor(this.nextBeat) - this.leadHops) < WAIT_HOPS && this.missing(n);
   }
 
   /**
@@ -352,7 +404,8 @@ export class BeatTracker {
    * and re-derive the beat phase from it, so that beats re-lock at once.
    */
   private rescore(n: number): void {
-    const span = this.recomputeScore(n);
+    const span = this.recomputeScore(n, this.stepped ? STEP_RESCORE_SECONDS : RESCORE_SECONDS);
+    this.stepped = false;
     const best = this.combPhase(n, span);
     if (this.nextBeat >= 0 || this.predictAt >= 0) {
       this.lastBeat = best;
@@ -406,8 +459,8 @@ export class BeatTracker {
 
   /** Recompute the cumulative score of the recent past under the current period; returns the
    * span (hops). */
-  private recomputeScore(n: number): number {
-    const span = Math.min(n, Math.round(RESCORE_SECONDS * this.hopRate), this.capacity - 1);
+  private recomputeScore(n: number, seconds = RESCORE_SECONDS): number {
+    const span = Math.min(n, Math.round(seconds * this.hopRate), this.capacity - 1);
     const first = n - span;
     for (let h = first; h <= n; h++) {
       const v = this.odfAt(h);
@@ -820,8 +873,22 @@ export class BeatTracker {
     const ok =
       this.plausibleStep(c, best) &&
       vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
-      this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
-        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS);
+      (this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
+        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
+        (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
+          this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
+    if (process.env.SDBG && this.hop > 550 && this.hop < 900)
+      console.log(
+        (this.hop / 100).toFixed(2),
+        this.grid[best]!.toFixed(0),
+        this.grid[c]!.toFixed(0),
+        (vo[c]! / this.bestNear(vo, best)).toFixed(2),
+        (
+          this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) /
+          this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS)
+        ).toFixed(2),
+        (this.pulseSalience(this.grid[c]!, LOST_BEATS) / this.trackedSalience(LOST_BEATS)).toFixed(2),
+      );
     if (!ok) {
       this.stepCandidate = -1;
       this.stepCount = 0;
@@ -842,7 +909,21 @@ export class BeatTracker {
     }
     for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
     this.changed = true;
+    this.stepped = true;
     return c;
+  }
+
+  /** Mean detection-function peak (±3 hops) at the last `beats` beats the tracker emitted. */
+  private trackedSalience(beats: number): number {
+    if (this.lastBeat < 0 || this.period === 0) return 0;
+    let v = 0;
+    for (let k = 0; k < beats; k++) {
+      const h = Math.round(this.lastBeat - k * this.period);
+      let a = 0;
+      for (let d = -3; d <= 3; d++) a = Math.max(a, this.odfAt(h + d));
+      v += a;
+    }
+    return v / beats;
   }
 
   /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */

@@ -88,6 +88,18 @@ const cases: Case[] = [
   drumCase("rock190", "rock", "const", 190, 190, { seed: 21 }),
   drumCase("sync75ramp", "syncopated", "ramp", 75, 90, { seed: 22, dur: 18 }),
   drumCase("funk95to114n20", "funk", "step", 95, 114, { seed: 23, snr: 20 }),
+  drumCase("sparse125to150mel", "sparse", "step", 125, 150, { seed: 30, extra: "melody" }),
+  drumCase("sparse128to96n15", "sparse", "step", 128, 96, { seed: 31, snr: 15 }),
+  drumCase("half118to140", "half", "step", 118, 140, { seed: 32 }),
+  drumCase("break110to90", "breakbeat", "step", 110, 90, { seed: 33 }),
+  drumCase("rock120to100mel", "rock", "step", 120, 100, { seed: 34, extra: "melody" }),
+  drumCase("sparse105to126", "sparse", "step", 105, 126, { seed: 35 }),
+  drumCase("half100to120ramp", "half", "ramp", 100, 120, { seed: 36 }),
+  drumCase("rock140to115ramp", "rock", "ramp", 140, 115, { seed: 37, snr: 15 }),
+  drumCase("sparse110n15", "sparse", "const", 110, 110, { seed: 38, snr: 15 }),
+  drumCase("half95mel", "half", "const", 95, 95, { seed: 39, extra: "melody" }),
+  drumCase("sparse92to115ramp", "sparse", "ramp", 92, 115, { seed: 40, extra: "melody" }),
+  drumCase("rock150stabs", "rock", "const", 150, 150, { seed: 41, extra: "stabs" }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
 ];
@@ -105,7 +117,7 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
 
 const PER = 32 + 12 + 4;
 function featuresOf(name: string, audio: Float32Array): Float32Array {
-  const path = `/tmp/beatdev-wt/${name}.f32`;
+  const path = `/tmp/beatdev2/${name}.f32`;
   if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
   const c = analysisConfig(SR);
   const hops = Math.floor(audio.length / c.hopSize);
