@@ -115,9 +115,9 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
   return { audio: pluckedNotes(chordStabs(beats, pos, seed), 14, SR), beats, bpmAt, steps: to ? [6] : [] };
 }
 
-const PER = 32 + 12 + 4;
+const PER = 32 + 12 + 4 + 1;
 function featuresOf(name: string, audio: Float32Array): Float32Array {
-  const path = `/tmp/beatdev2/${name}.f32`;
+  const path = `/tmp/beatdev3/${name}.f32`;
   if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
   const c = analysisConfig(SR);
   const hops = Math.floor(audio.length / c.hopSize);
@@ -139,6 +139,7 @@ function featuresOf(name: string, audio: Float32Array): Float32Array {
     out[o + 44] = f.hz ?? -1;
     out[o + 45] = f.confidence;
     out[o + 46] = f.rms;
+    out[o + 47] = f.hf;
   }
   writeFileSync(path, Buffer.from(out.buffer));
   return out;
@@ -163,6 +164,7 @@ function track(feat: Float32Array, missEvery = 0): Result {
     f.hz = feat[o + 44]! > 0 ? feat[o + 44]! : null;
     f.confidence = feat[o + 45]!;
     f.rms = feat[o + 46]!;
+    f.hf = feat[o + 47]!;
     const miss = missEvery > 0 && h % missEvery === 3;
     const t0 = performance.now();
     const r = tr.push(frames((h + 1) * c.hopSize), miss ? null : f);
