@@ -99,6 +99,11 @@ const EARLY_LEVEL_SECONDS = 4.5;
 const LEVEL_PULSE_MARGIN = 1.1;
 const ALPHA = 0.9;
 const TIGHTNESS = 5;
+/** The beat period follows the tempo estimate when it moves by more than PERIOD_CHANGE (the
+ * phase stays put); the tempo is reported when it moves by more than REPORT_CHANGE (a ramp is
+ * followed within the 4 % that matter sooner). */
+const PERIOD_CHANGE = 0.01;
+const REPORT_CHANGE = 0.005;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
 const RESCORE_CHANGE = 0.04;
 const RESCORE_SECONDS = 2.5;
@@ -137,7 +142,7 @@ function isOctave(ratio: number): boolean {
 }
 
 export interface BeatStep {
-  /** New tempo estimate when it changed by more than 1% at this hop, else null. */
+  /** New tempo estimate when it moved by more than 0.5 % since the last one reported, else null. */
   tempo: number | null;
   /** Hop index (fractional) of a beat due at this hop, else null. */
   beatHop: number | null;
@@ -193,7 +198,10 @@ export class BeatTracker {
   /** Set when the fast step detector restarted it. */
   private stepped = false;
   private readonly updateHops: number;
+  /** Tempo the beat period follows (BPM). */
   private bpm = 0;
+  /** Tempo last reported (BPM). */
+  private reported = 0;
   /** Beat period in hops (0 until a tempo is known). */
   private period = 0;
   private readonly weights: Float64Array;
@@ -269,7 +277,7 @@ export class BeatTracker {
 
   /** Current tempo estimate (BPM), or 0 before the first estimate. */
   tempo(): number {
-    return this.bpm;
+    return this.reported;
   }
 
   private odfAt(h: number): number {
@@ -290,12 +298,15 @@ export class BeatTracker {
 
     if ((n + 1) % this.updateHops === 0 && n + 1 >= MIN_HISTORY_SECONDS * this.hopRate) {
       const bpm = this.estimateTempo();
-      if (bpm > 0 && (this.bpm === 0 || Math.abs(bpm - this.bpm) / this.bpm > 0.01)) {
+      if (bpm > 0 && (this.bpm === 0 || Math.abs(bpm - this.bpm) / this.bpm > PERIOD_CHANGE)) {
         const jump = this.changed || (this.bpm > 0 && Math.abs(bpm - this.bpm) / this.bpm > RESCORE_CHANGE);
         this.changed = false;
         this.setTempo(bpm);
-        out.tempo = bpm;
         if (jump) this.rescore(n);
+      }
+      if (bpm > 0 && (this.reported === 0 || Math.abs(bpm - this.reported) / this.reported > REPORT_CHANGE)) {
+        this.reported = bpm;
+        out.tempo = bpm;
       }
       this.checkPhase(n);
     }
