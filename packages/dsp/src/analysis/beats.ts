@@ -35,6 +35,7 @@
  *   and than the longest recent gap between onsets (the band has stopped). On a track where
  *   nearly every beat has an onset, a beat whose onset has not come 60 ms after its time is
  *   dropped (the beat after the last hit; the live window allows 70 ms, so waiting costs nothing).
+ *   A held beat whose onset comes is put on that onset, so it is never reported late.
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -386,7 +387,10 @@ export class BeatTracker {
       if (this.waiting(n)) return out;
       // (silence judged at the beat's own hop: a held beat must not count its wait as silence)
       const due = Math.max(0, Math.floor(this.nextBeat) - this.leadHops);
-      if (!this.silent(Math.min(n, due)) && !this.missing(n)) out.beatHop = this.nextBeat;
+      // A beat held for its onset goes on the onset (the detection function peaks about leadHops
+      // after it first rises).
+      if (!this.silent(Math.min(n, due)) && !this.missing(n))
+        out.beatHop = n > due ? Math.max(this.nextBeat, n + this.leadHops) : this.nextBeat;
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
