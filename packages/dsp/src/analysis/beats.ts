@@ -1142,18 +1142,6 @@ export class BeatTracker {
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
         (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
           this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
-    if (process.env.SDBG && this.hop > 550 && this.hop < 900)
-      console.log(
-        (this.hop / 100).toFixed(2),
-        this.grid[best]!.toFixed(0),
-        this.grid[c]!.toFixed(0),
-        (vo[c]! / this.bestNear(vo, best)).toFixed(2),
-        (
-          this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) /
-          this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS)
-        ).toFixed(2),
-        (this.pulseSalience(this.grid[c]!, LOST_BEATS) / this.trackedSalience(LOST_BEATS)).toFixed(2),
-      );
     if (!ok) {
       this.stepCandidate = -1;
       this.stepCount = 0;
