@@ -27,6 +27,7 @@
  *   grid's next beat passed without an onset; not when a like onset came half a bar, a bar or two
  *   bars earlier (the pattern's own syncopation), nor when the old pulse was weak or the new
  *   interval common in the long window. The tempo and the beat restart on that onset at once
+ *   (reported as a beat itself when it is at most 1.5 hops old: at most ~27 ms late)
  *   (d07: ~0.5 s after the step instead of ~1.1 s); for 1.5 s the windows may only refine it
  *   (they still hold the old tempo) and each onset on a new beat measures the period again.
  * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
@@ -125,6 +126,10 @@ const IOI_HOLD_SECONDS = 1.5;
  * pattern's own syncopation) */
 const IOI_RECUR = 0.5;
 const IOI_PEAKS = 32;
+/** (the re-anchoring onset is emitted as a beat when at most IOI_EMIT_HOPS old and more than
+ * IOI_EMIT_GAP of the new period after the last beat emitted) */
+const IOI_EMIT_HOPS = 1.5;
+const IOI_EMIT_GAP = 0.25;
 /** (only when the long window's normalised autocorrelation at the old period is IOI_LOCK or more
  * and at the new one below IOI_NOVEL of that: a clear pulse, and an interval new to it) */
 const IOI_LOCK = 0.3;
@@ -252,6 +257,8 @@ export class BeatTracker {
   private beatPeak = 0;
   /** Running rate of beats without an onset near them. */
   private beatMiss = 1;
+  /** Hop of the last beat emitted. */
+  private lastEmitted = -Infinity;
 
   // Onset re-anchoring.
   /** Recent strong onsets (detection-function peak hops, sub-hop), a ring. */
@@ -389,8 +396,10 @@ export class BeatTracker {
       const due = Math.max(0, Math.floor(this.nextBeat) - this.leadHops);
       // A beat held for its onset goes on the onset (the detection function peaks about leadHops
       // after it first rises).
-      if (!this.silent(Math.min(n, due)) && !this.missing(n))
+      if (!this.silent(Math.min(n, due)) && !this.missing(n)) {
         out.beatHop = n > due ? Math.max(this.nextBeat, n + this.leadHops) : this.nextBeat;
+        this.lastEmitted = out.beatHop;
+      }
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
@@ -579,6 +588,11 @@ export class BeatTracker {
     this.lastBeat = o;
     this.nextBeat = -1;
     this.predictAt = Math.max(n, Math.round(o + q / 2));
+    // The onset itself is the first new beat when it is recent enough to be reported in time.
+    if (n - o <= IOI_EMIT_HOPS && o - this.lastEmitted > IOI_EMIT_GAP * q) {
+      out.beatHop = o;
+      this.lastEmitted = o;
+    }
     this.anchor = o;
     this.holdUntil = n + Math.round(IOI_HOLD_SECONDS * this.hopRate);
     this.holdState = Math.round(c);
