@@ -43,6 +43,8 @@ need_packages() {
 }
 
 running() { pactl info >/dev/null 2>&1; }
+# The rate the running device was started at (recordings keep it: no resampling).
+server_rate() { pactl list short sinks | awk '$2 == "performia_stage" { sub(/Hz/, "", $6); print $6 }'; }
 
 start() {
   need_packages
@@ -86,11 +88,13 @@ restart) stop; start ;;
 env) echo "export PULSE_SERVER=$PULSE_SERVER" ;;
 status)
   if running; then pactl list short sinks; else echo "virtual-audio: not running"; exit 1; fi ;;
-play) exec paplay --device=performia_mic --latency-msec=5 "$2" ;;
-record) exec timeout "$3" parecord --device=performia_out.monitor --latency-msec=5 --file-format=wav "$2" || true ;;
+play) exec paplay --device=performia_mic "$2" ;;
+record)
+  exec timeout "$3" parecord --device=performia_out.monitor --format=float32le \
+    --rate="$(server_rate)" --channels=1 --file-format=wav "$2" || true ;;
 record-stage)
-  exec timeout "$3" parecord --device=performia_stage.monitor --latency-msec=5 --channels=2 \
-    --channel-map=front-left,front-right --file-format=wav "$2" || true ;;
+  exec timeout "$3" parecord --device=performia_stage.monitor --format=float32le \
+    --rate="$(server_rate)" --channels=2 --channel-map=front-left,front-right --file-format=wav "$2" || true ;;
 loopback)
   if [ "${2:-}" = on ]; then
     pactl load-module module-loopback source=performia_out.monitor sink=performia_mic latency_msec=1

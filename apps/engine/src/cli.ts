@@ -190,7 +190,7 @@ program
   )
   .option(
     "--latency <ms>",
-    "live: the device's round trip in ms; the band plays that much early to land on the beat",
+    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 25 ms)",
     numberArg("--latency", 0, 1000),
   )
   .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")

@@ -49,17 +49,20 @@ export interface LivePerformOptions {
   readonly record?: boolean;
   /** Stop after this many seconds (default: at the song's end). */
   readonly seconds?: number;
-  /** The device's round trip (input + output), in ms: the band is rendered that much early. */
+  /**
+   * The device's round trip (input + output), in ms: the band is rendered that much early.
+   * Default: the engine's own output queue (the part of the round trip it knows).
+   */
   readonly latencyMs?: number;
-  /** How long a block may wait for its analysis (ms; default: one block). */
+  /** How long a block may wait for its analysis (ms; default: 40 % of the output queue, at most 10 ms). */
   readonly analysisDeadlineMs?: number;
-  /** Output blocks queued ahead (default: enough for 10 ms). */
-  readonly primeBlocks?: number;
+  /** Output blocks queued ahead (default: enough for 25 ms, at least 2: the device delivers input in bursts of 10–20 ms). */
+  readonly outputQueue?: number;
   readonly analysisThreads?: number;
   readonly signal?: AbortSignal;
   /** Live values, a few times a second (default: on stderr when it is a terminal). */
   readonly display?: "tty" | "lines" | "none";
-  /** Told when the device has started (stream time 0), for tests and scripts. */
+  /** Told when the first input block has arrived (frame 0 is being heard), for tests and scripts. */
   readonly onStart?: () => void;
 }
 
@@ -67,6 +70,8 @@ export interface LivePerformResult {
   readonly sessionPath: string | null;
   readonly sampleRate: number;
   readonly blockSize: number;
+  /** The round trip the band was rendered early by (ms). */
+  readonly latencyMs: number;
   readonly deviceIn: string;
   readonly deviceOut: string;
   readonly audioSeconds: number;
@@ -133,8 +138,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
   const blockMsBudget = (blockSize / sampleRate) * 1000;
-  const primeBlocks = options.primeBlocks ?? Math.max(2, Math.ceil(10 / blockMsBudget));
-  const device = DuplexDevice.open({ input, output, sampleRate, blockSize });
+  const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(25 / blockMsBudget));
+  const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
 
   const synth = await loadSynth(settings.soundFont, settings.sampleRate);
   const record = options.record ?? true;
@@ -154,7 +159,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1 });
   const clock = (): number => performance.now();
-  const latencyFrames = Math.round(((options.latencyMs ?? 0) / 1000) * sampleRate);
+  const latencyMs = options.latencyMs ?? outputQueue * blockMsBudget;
+  const latencyFrames = Math.round((latencyMs / 1000) * sampleRate);
   const pipeline = new Pipeline({
     song,
     settings,
@@ -181,19 +187,21 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const cpu0 = process.cpuUsage();
   let interrupted = false;
   try {
-    options.onStart?.();
     const run = await runLive(
       {
         device,
         stage,
         processor: pipeline,
         blockSize,
-        primeBlocks,
-        analysisDeadlineMs: options.analysisDeadlineMs ?? blockMsBudget,
+        // The output queue absorbs a block that waits: let analysis take up to 40 % of it (≤ 10 ms).
+        analysisDeadlineMs:
+          options.analysisDeadlineMs ??
+          Math.max(blockMsBudget, Math.min(10, 0.4 * outputQueue * blockMsBudget)),
         recorder,
         signal: options.signal,
         maxFrames,
         done,
+        onFirstBlock: options.onStart,
       },
       figures,
     );
@@ -213,6 +221,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
       sessionPath,
       sampleRate,
       blockSize,
+      latencyMs,
       deviceIn: input.name,
       deviceOut: output.name,
       audioSeconds: run.framesProcessed / sampleRate,
@@ -307,9 +316,10 @@ export function summarizeLive(r: LivePerformResult): string {
   const budget = (r.blockSize / r.sampleRate) * 1000;
   return [
     `${r.interrupted ? "interrupted after" : "performed live"} ${r.audioSeconds.toFixed(1)} s (${r.deviceIn} → ${r.deviceOut}, ${r.sampleRate} Hz, block ${r.blockSize})`,
+    `  the band played ${r.latencyMs.toFixed(1)} ms early to make up for the device's round trip (--latency)`,
     `  heard ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
     `  engine per block p50 ${r.blockMs.p50.toFixed(3)} ms, p99 ${r.blockMs.p99.toFixed(3)} ms, worst ${r.blockMs.max.toFixed(2)} ms (budget ${budget.toFixed(2)} ms); analysis wait p50 ${r.analysisWaitMs.p50.toFixed(2)} ms, p99 ${r.analysisWaitMs.p99.toFixed(2)} ms; ${r.missedHops}/${r.hops} hops missed`,
-    `  device: ${r.device.underflows} output underflows, ${r.device.overflows} input overflows, ${r.device.lostInput} input blocks lost; CPU ${((r.cpuSeconds / Math.max(1e-9, r.wallSeconds)) * 100).toFixed(0)} % of one core`,
+    `  device: ${r.device.underflows} output underflows, ${r.device.overflows} input overflows, ${r.device.lostInput} input blocks lost, ${r.device.dropped} output blocks dropped to keep the latency; CPU ${((r.cpuSeconds / Math.max(1e-9, r.wallSeconds)) * 100).toFixed(0)} % of one core`,
     ...(r.sessionPath ? [`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`] : []),
   ].join("\n");
 }

@@ -195,8 +195,14 @@ export interface DuplexOptions {
   readonly output: ChosenDevice;
   readonly sampleRate: number;
   readonly blockSize: number;
-  /** Blocks the device may hold in its queues (absorbs a late block of the pipeline). */
-  readonly maxQueue?: number;
+  /** Input blocks naudiodon may hold for the engine (absorbs a late block of the pipeline). */
+  readonly inputQueue?: number;
+  /**
+   * Output blocks naudiodon may hold for the device: the output's head start. When it is full
+   * (the device fell behind after a glitch), blocks are dropped rather than queued, so the band
+   * never drifts later than this behind the performer.
+   */
+  readonly outputQueue?: number;
 }
 
 /** What the device reported while it ran. */
@@ -209,15 +215,24 @@ export interface DeviceCounters {
   lostInput: number;
   /** Other status reports (priming, input underflow). */
   other: number;
+  /** Output blocks dropped because the output queue was full (the latency was kept from growing). */
+  dropped: number;
 }
 
 /**
- * A full-duplex stream of mono float32 blocks. Main thread. `read` resolves with one block
- * (naudiodon allocates its Buffer); `write` queues one block and does not wait.
+ * Full duplex as two PortAudio streams, input and output, on the same device clock, in mono
+ * float32 blocks. Main thread. `read` resolves with one block (naudiodon allocates its Buffer);
+ * `write` queues one block and does not wait.
+ *
+ * Two streams rather than one duplex stream: in a PortAudio duplex stream a late output block
+ * stalls the input too, and each glitch (an ALSA xrun, refilled with silence) adds to the round
+ * trip for good (measured on the PulseAudio device: about 12 ms per underflow). With separate
+ * streams the output queue shows when the device fell behind, and a block is dropped instead.
  */
 export class DuplexDevice {
-  readonly counters: DeviceCounters = { underflows: 0, overflows: 0, lostInput: 0, other: 0 };
-  private readonly io: NativeAudioIO;
+  readonly counters: DeviceCounters = { underflows: 0, overflows: 0, lostInput: 0, other: 0, dropped: 0 };
+  private readonly in: NativeAudioIO;
+  private readonly out: NativeAudioIO;
   private readonly bytes: number;
   /** Writes handed to naudiodon and not yet queued by it. */
   private pendingWrites = 0;
@@ -228,10 +243,11 @@ export class DuplexDevice {
   private closed = false;
 
   private constructor(
-    io: NativeAudioIO,
+    streams: { in: NativeAudioIO; out: NativeAudioIO },
     readonly options: DuplexOptions,
   ) {
-    this.io = io;
+    this.in = streams.in;
+    this.out = streams.out;
     this.bytes = options.blockSize * 4;
   }
 
@@ -265,10 +281,20 @@ export class DuplexDevice {
     }
   }
 
-  /** Queue `blocks` blocks of silence (the output's head start), then start the stream. */
-  start(primeBlocks: number): void {
-    for (let i = 0; i < primeBlocks; i++) this.write(Buffer.alloc(this.bytes));
-    this.io.start();
+  /** Fill the output queue with silence (the output's head start), then start both streams. */
+  start(): void {
+    const silence = Buffer.alloc(this.bytes);
+    for (let i = 0; i < this.outputQueue; i++) {
+      this.pendingWrites++;
+      void this.out.write(silence).then(this.onWritten, () => this.onWritten("write failed"));
+    }
+    this.out.start();
+    this.in.start();
+  }
+
+  /** Output blocks naudiodon holds for the device at most. */
+  get outputQueue(): number {
+    return this.options.outputQueue ?? 4;
   }
 
   /**
@@ -277,7 +303,7 @@ export class DuplexDevice {
    */
   async read(): Promise<Buffer | "lost" | null> {
     if (this.closed) return null;
-    const r = await this.io.read(this.bytes);
+    const r = await this.in.read(this.bytes);
     if (r.err) {
       this.count(r.err);
       this.counters.lostInput++;
@@ -287,10 +313,17 @@ export class DuplexDevice {
     return r.buf;
   }
 
-  /** Main thread: queue one output block (naudiodon copies it); never waits. */
+  /**
+   * Main thread: queue one output block (naudiodon copies it); never waits. When the queue is
+   * full (a write is still waiting for room), the block is dropped and counted.
+   */
   write(block: Buffer): void {
+    if (this.pendingWrites > 0) {
+      this.counters.dropped++;
+      return;
+    }
     this.pendingWrites++;
-    void this.io.write(block).then(this.onWritten, () => this.onWritten("write failed"));
+    void this.out.write(block).then(this.onWritten, () => this.onWritten("write failed"));
   }
 
   /** Output blocks handed over and not yet taken into the device's queue. */
@@ -303,7 +336,7 @@ export class DuplexDevice {
     this.closed = true;
     // Stops and closes the stream (a read still waiting is released); a device that hangs is left after 2 s.
     await new Promise<void>((ok) => {
-      this.io.quit("ABORT").then(ok, ok);
+      Promise.all([this.in.quit("ABORT"), this.out.quit("ABORT")]).then(() => ok(), ok);
       setTimeout(ok, 2000).unref();
     });
   }
@@ -315,25 +348,33 @@ export class DuplexDevice {
   }
 }
 
-function create(options: DuplexOptions, sampleRate: number): NativeAudioIO {
+function create(options: DuplexOptions, sampleRate: number): { in: NativeAudioIO; out: NativeAudioIO } {
   const common = {
     sampleRate,
     channelCount: 1,
     sampleFormat: 1 as const,
     framesPerBuffer: options.blockSize,
-    maxQueue: options.maxQueue ?? 16,
     closeOnError: true,
   };
-  return native().create({
-    inOptions: { ...common, deviceId: options.input.id },
-    outOptions: { ...common, deviceId: options.output.id },
+  const input = native().create({
+    inOptions: { ...common, deviceId: options.input.id, maxQueue: options.inputQueue ?? 16 },
   });
+  try {
+    const output = native().create({
+      outOptions: { ...common, deviceId: options.output.id, maxQueue: options.outputQueue ?? 4 },
+    });
+    return { in: input, out: output };
+  } catch (e) {
+    void input.quit("ABORT");
+    throw e;
+  }
 }
 
 function supports(options: DuplexOptions, rate: number): boolean {
   try {
     const io = create(options, rate);
-    void io.quit("ABORT");
+    void io.in.quit("ABORT");
+    void io.out.quit("ABORT");
     return true;
   } catch {
     return false;

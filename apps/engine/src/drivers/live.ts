@@ -20,8 +20,6 @@ export interface LiveRunOptions {
   readonly stage: AnalysisStage;
   readonly processor: BlockProcessor & { readonly timings: StageTimings };
   readonly blockSize: number;
-  /** Output blocks of silence queued before the start: the output's head start. */
-  readonly primeBlocks: number;
   /** How long a block may wait for its analysis, from its arrival (ms). */
   readonly analysisDeadlineMs: number;
   /** Where block stats go (one row per block). */
@@ -32,6 +30,8 @@ export interface LiveRunOptions {
   readonly maxFrames?: number;
   /** Stop when this returns true (the song's end); checked after each block. */
   readonly done?: () => boolean;
+  /** Called once, when the first input block has arrived (the engine is listening). */
+  readonly onFirstBlock?: () => void;
 }
 
 /** Figures of a live run, kept up to date while it runs (the display reads them). */
@@ -69,6 +69,7 @@ const STAT_KEYS = [
   "engineMs",
   "writesPending",
   "underflows",
+  "dropped",
   "overflows",
 ] as const;
 
@@ -98,7 +99,7 @@ export async function runLive(options: LiveRunOptions, figures: LiveFigures): Pr
   let wake: (() => void) | null = null;
   const onTimeout = (): void => wake?.();
 
-  device.start(options.primeBlocks);
+  device.start();
   const t0 = performance.now();
   let last = t0;
   let frame = 0;
@@ -173,9 +174,11 @@ export async function runLive(options: LiveRunOptions, figures: LiveFigures): Pr
       stats.engineMs = engine;
       stats.writesPending = device.writesPending;
       stats.underflows = device.counters.underflows;
+      stats.dropped = device.counters.dropped;
       stats.overflows = device.counters.overflows;
       options.recorder.recordBlockStats(frame, stats);
     }
+    if (frame === 0) options.onFirstBlock?.();
     last = arrived;
     frame = end;
   }
