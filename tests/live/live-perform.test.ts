@@ -21,7 +21,7 @@ import {
 
 const RATE = 44100; // the example performances' rate: no resampling anywhere
 const NAME = "tempo-study-guitar";
-const SECONDS = 24;
+const SECONDS = 30;
 const START = 1.5; // bar 1 beat 1, seconds after the device starts
 
 const dir = tempDir("live");
@@ -72,6 +72,15 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
     const session = join(dir, "live.performia");
     const stage = join(dir, "stage.wav");
 
+    // The device's round trip, with clicks through the virtual device's loopback.
+    expect(virtualAudio(["loopback", "on"], env).status).toBe(0);
+    const lat = performia(["latency", "--rate", String(RATE), "--clicks", "12"], { env });
+    expect(virtualAudio(["loopback", "off"], env).status).toBe(0);
+    expect(lat.status, lat.stdout + lat.stderr).toBe(0);
+    const roundTrip = Number(/round trip ([\d.]+) ms/.exec(lat.stdout)?.[1]);
+    process.stdout.write(`${lat.stdout.split("\n").find((l) => l.startsWith("round trip"))}\n`);
+    expect(roundTrip).toBeGreaterThan(0);
+
     const recorder = spawn(VIRTUAL_AUDIO, ["record-stage", stage, String(SECONDS + 6)], {
       env,
       stdio: "ignore",
@@ -97,6 +106,8 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
         session,
         "--seed",
         "7",
+        "--latency",
+        roundTrip.toFixed(1),
       ],
       { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -163,8 +174,10 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
       sampleRate: RATE,
       fromBeat: 4,
     });
-    // Steady tempo: the first four bars, and from four bars after the performer's change (bar 5) on.
-    const steady = a.beats.flatMap((beat, i) => (beat < 16 || beat >= 32 ? [a.ms[i]!] : []));
+    // Steady tempo, once the band has found the performer: bars 3–4 (the player starts within
+    // about 200 ms of bar 1, which the band corrects in a few beats), and from four bars after the
+    // performer's change of tempo (bar 5) on.
+    const steady = a.beats.flatMap((beat, i) => ((beat >= 8 && beat < 16) || beat >= 32 ? [a.ms[i]!] : []));
     const abs = steady.map(Math.abs).sort((x, y) => x - y);
     const medianAbs = abs[abs.length >> 1]!;
     const p95Abs = abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.95))]!;
@@ -177,9 +190,12 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
     process.stdout.write(
       `  steady beats (${steady.length}): median |·| ${medianAbs.toFixed(1)} ms, p95 |·| ${p95Abs.toFixed(1)} ms\n`,
     );
-    expect(steady.length).toBeGreaterThanOrEqual(10);
+    expect(steady.length).toBeGreaterThanOrEqual(15);
     expect(medianAbs).toBeLessThan(40);
-    // Device glitches: few. (On a quiet machine there are none; the figure is printed above.)
-    expect(underflows + dropped).toBeLessThan(blocks * 0.02);
+    // Device glitches: few (printed above). Each underflow is a gap the device filled with
+    // silence; the blocks dropped afterwards take the latency it added back out.
+    // The bound is loose for shared CI machines: the target is none (see the README's Live section).
+    expect(underflows).toBeLessThan(blocks * 0.02);
+    expect(dropped).toBeLessThan(blocks * 0.1);
   }, 90_000);
 });

@@ -21,6 +21,7 @@ import { perform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
 import { performLive, summarizeLive } from "./commands/perform-live.js";
 import { describeDevices } from "./drivers/device.js";
+import { measureLatency } from "./commands/latency.js";
 import { replay } from "./commands/replay.js";
 import {
   resolveSession,
@@ -195,6 +196,11 @@ program
   )
   .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")
   .option(
+    "--output-queue <blocks>",
+    "live: output blocks the device may hold; it starts half full (default: 50 ms worth)",
+    intArg("--output-queue", 2, 256),
+  )
+  .option(
     "--change <seconds:json>",
     `change a setting during the performance (repeatable), e.g. 12:'{"agents":{"drums":{"enabled":false}}}'`,
     changeArg,
@@ -225,6 +231,7 @@ program
       seconds?: number;
       latency?: number;
       monitor?: boolean;
+      outputQueue?: number;
     }) => {
       const live = o.input === "mic" || o.output === "speakers";
       if (live) {
@@ -262,6 +269,7 @@ program
           record: o.record,
           seconds: o.seconds,
           latencyMs: o.latency,
+          outputQueue: o.outputQueue,
           signal: interruptible(),
           onStart: () => err("performing live: Ctrl-C stops"),
         });
@@ -300,6 +308,32 @@ program
   .command("devices")
   .description("the audio devices the live engine can use")
   .action(() => out(describeDevices()));
+
+program
+  .command("latency")
+  .description(
+    "the round trip of the audio device, measured with clicks (the output must reach the input: virtual-audio.sh loopback on); use it as perform --latency",
+  )
+  .option("--device-in <device>", "the input device")
+  .option("--device-out <device>", "the output device")
+  .addOption(new Option("--rate <hz>", "sample rate").choices(["44100", "48000", "96000"]).default("48000"))
+  .option("--block <frames>", "block size in frames", intArg("--block", 64, 1024), 128)
+  .option("--clicks <n>", "clicks to measure", intArg("--clicks", 1, 100), 8)
+  .action(
+    async (o: { deviceIn?: string; deviceOut?: string; rate: string; block: number; clicks: number }) => {
+      const r = await measureLatency({
+        deviceIn: o.deviceIn,
+        deviceOut: o.deviceOut,
+        sampleRate: Number(o.rate),
+        blockSize: o.block,
+        clicks: o.clicks,
+      });
+      out(
+        `round trip ${r.medianMs.toFixed(1)} ms (median of ${r.ms.length}/${r.clicksSent} clicks: ${r.ms.map((m) => m.toFixed(1)).join(", ")}; ${r.sampleRate} Hz, block ${r.blockSize})`,
+      );
+      out(`  perform with --latency ${r.medianMs.toFixed(0)}`);
+    },
+  );
 
 program
   .command("analyze")

@@ -56,7 +56,10 @@ export interface LivePerformOptions {
   readonly latencyMs?: number;
   /** How long a block may wait for its analysis (ms; default: 40 % of the output queue, at most 10 ms). */
   readonly analysisDeadlineMs?: number;
-  /** Output blocks queued ahead (default: enough for 25 ms, at least 2: the device delivers input in bursts of 10–20 ms). */
+  /**
+   * Output blocks the device may hold (default: 50 ms, at least 4); it starts half full, which
+   * is the output's latency. The virtual device delivers input in bursts of 10–20 ms.
+   */
   readonly outputQueue?: number;
   readonly analysisThreads?: number;
   readonly signal?: AbortSignal;
@@ -138,7 +141,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
   const blockMsBudget = (blockSize / sampleRate) * 1000;
-  const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(25 / blockMsBudget));
+  const outputQueue = options.outputQueue ?? Math.max(4, 2 * Math.ceil(25 / blockMsBudget));
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
 
   const synth = await loadSynth(settings.soundFont, settings.sampleRate);
@@ -159,7 +162,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1 });
   const clock = (): number => performance.now();
-  const latencyMs = options.latencyMs ?? outputQueue * blockMsBudget;
+  const latencyMs = options.latencyMs ?? device.primeBlocks * blockMsBudget;
   const latencyFrames = Math.round((latencyMs / 1000) * sampleRate);
   const pipeline = new Pipeline({
     song,
@@ -193,10 +196,10 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
         stage,
         processor: pipeline,
         blockSize,
-        // The output queue absorbs a block that waits: let analysis take up to 40 % of it (≤ 10 ms).
+        // The output's head start absorbs a block that waits: analysis may take 40 % of it (≤ 10 ms).
         analysisDeadlineMs:
           options.analysisDeadlineMs ??
-          Math.max(blockMsBudget, Math.min(10, 0.4 * outputQueue * blockMsBudget)),
+          Math.max(blockMsBudget, Math.min(10, 0.4 * device.primeBlocks * blockMsBudget)),
         recorder,
         signal: options.signal,
         maxFrames,

@@ -198,9 +198,10 @@ export interface DuplexOptions {
   /** Input blocks naudiodon may hold for the engine (absorbs a late block of the pipeline). */
   readonly inputQueue?: number;
   /**
-   * Output blocks naudiodon may hold for the device: the output's head start. When it is full
-   * (the device fell behind after a glitch), blocks are dropped rather than queued, so the band
-   * never drifts later than this behind the performer.
+   * Output blocks naudiodon may hold for the device. It starts half full (the output's head
+   * start, and its latency): a stall of the engine or the device up to half of it is absorbed
+   * either way. When it is full (the device fell behind), blocks are dropped rather than
+   * queued, so the band never drifts later than this behind the performer.
    */
   readonly outputQueue?: number;
 }
@@ -281,20 +282,34 @@ export class DuplexDevice {
     }
   }
 
-  /** Fill the output queue with silence (the output's head start), then start both streams. */
+  /** Start listening. The output starts with the first input block (`startOutput`). */
   start(): void {
+    this.in.start();
+  }
+
+  /**
+   * Fill half the output queue with silence (the output's head start) and start the output.
+   * Called when the first input block has arrived: a device takes its time to deliver the first
+   * input (up to a second on the virtual device), and an output started before would have used
+   * up its head start by then and run on an empty queue.
+   */
+  startOutput(): void {
     const silence = Buffer.alloc(this.bytes);
-    for (let i = 0; i < this.outputQueue; i++) {
+    for (let i = 0; i < this.primeBlocks; i++) {
       this.pendingWrites++;
       void this.out.write(silence).then(this.onWritten, () => this.onWritten("write failed"));
     }
     this.out.start();
-    this.in.start();
   }
 
   /** Output blocks naudiodon holds for the device at most. */
   get outputQueue(): number {
-    return this.options.outputQueue ?? 4;
+    return this.options.outputQueue ?? 8;
+  }
+
+  /** Output blocks of silence queued at the start: the output's latency. */
+  get primeBlocks(): number {
+    return Math.ceil(this.outputQueue / 2);
   }
 
   /**
@@ -361,7 +376,7 @@ function create(options: DuplexOptions, sampleRate: number): { in: NativeAudioIO
   });
   try {
     const output = native().create({
-      outOptions: { ...common, deviceId: options.output.id, maxQueue: options.outputQueue ?? 4 },
+      outOptions: { ...common, deviceId: options.output.id, maxQueue: options.outputQueue ?? 8 },
     });
     return { in: input, out: output };
   } catch (e) {

@@ -112,6 +112,7 @@ export async function runLive(options: LiveRunOptions, figures: LiveFigures): Pr
     if (frame >= maxFrames || options.done?.()) break;
     const buf = await device.read();
     const arrived = performance.now();
+    if (frame === 0) device.startOutput();
     if (buf === null) break; // the device stopped
     const n = Math.min(blockSize, maxFrames - frame);
     if (buf === "lost") inBlock.fill(0);
