@@ -99,7 +99,11 @@ export function describeDevices(): string {
   const apis = native().getHostAPIs();
   const api = apis.HostAPIs[apis.defaultHostAPI];
   const lines: string[] = [];
-  if (devices.length === 0) lines.push("no audio devices");
+  if (devices.length === 0) {
+    const e = noDevice("");
+    lines.push(`no audio devices: this machine has no sound card and no virtual device is running`);
+    lines.push(`  → ${e.hint ?? ""}`);
+  }
   for (const d of devices) {
     const marks = [
       d.id === api?.defaultInput ? "default input" : "",
