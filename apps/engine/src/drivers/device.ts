@@ -26,6 +26,9 @@ export interface DeviceInfo {
   readonly hostAPIName: string;
 }
 
+/** Output blocks that may wait for naudiodon's queue before blocks are dropped. */
+const BACKLOG_BLOCKS = 4;
+
 /** The sample rates a live performance may run at. */
 export const LIVE_RATES = [44100, 48000, 96000] as const;
 
@@ -239,12 +242,25 @@ export class DuplexDevice {
   private readonly in: NativeAudioIO;
   private readonly out: NativeAudioIO;
   private readonly bytes: number;
-  /** Writes handed to naudiodon and not yet queued by it. */
-  private pendingWrites = 0;
+  /**
+   * One write at a time is handed to naudiodon (two on its thread pool could reach the device
+   * out of order); blocks that come meanwhile wait here, in a ring allocated once.
+   */
+  private inFlight = false;
+  private readonly backlog: Buffer[];
+  private backlogHead = 0;
+  private backlogCount = 0;
   private readonly onWritten = (err: string | undefined): void => {
-    this.pendingWrites--;
+    this.inFlight = false;
     if (err) this.count(err);
+    if (this.backlogCount > 0) {
+      const next = this.backlog[this.backlogHead]!;
+      this.backlogHead = (this.backlogHead + 1) % this.backlog.length;
+      this.backlogCount--;
+      this.send(next);
+    }
   };
+  private readonly onWriteFailed = (): void => this.onWritten("write failed");
   private closed = false;
 
   private constructor(
@@ -254,6 +270,7 @@ export class DuplexDevice {
     this.in = streams.in;
     this.out = streams.out;
     this.bytes = options.blockSize * 4;
+    this.backlog = Array.from({ length: BACKLOG_BLOCKS }, () => Buffer.alloc(this.bytes));
   }
 
   /**
@@ -299,10 +316,7 @@ export class DuplexDevice {
    */
   startOutput(): void {
     const silence = Buffer.alloc(this.bytes);
-    for (let i = 0; i < this.primeBlocks; i++) {
-      this.pendingWrites++;
-      void this.out.write(silence).then(this.onWritten, () => this.onWritten("write failed"));
-    }
+    for (let i = 0; i < this.primeBlocks; i++) this.write(silence);
     this.out.start();
   }
 
@@ -333,21 +347,32 @@ export class DuplexDevice {
   }
 
   /**
-   * Main thread: queue one output block (naudiodon copies it); never waits. When the queue is
-   * full (a write is still waiting for room), the block is dropped and counted.
+   * Main thread: queue one output block; never waits (the block may be reused at once). When
+   * naudiodon's queue is full and the backlog too, the device has fallen behind: the block is
+   * dropped and counted.
    */
   write(block: Buffer): void {
-    if (this.pendingWrites > 0) {
+    if (!this.inFlight) {
+      this.send(block);
+      return;
+    }
+    if (this.backlogCount >= this.backlog.length) {
       this.counters.dropped++;
       return;
     }
-    this.pendingWrites++;
-    void this.out.write(block).then(this.onWritten, () => this.onWritten("write failed"));
+    block.copy(this.backlog[(this.backlogHead + this.backlogCount) % this.backlog.length]!);
+    this.backlogCount++;
   }
 
-  /** Output blocks handed over and not yet taken into the device's queue. */
+  /** Output blocks waiting to be handed to naudiodon (its queue is full or busy). */
   get writesPending(): number {
-    return this.pendingWrites;
+    return this.backlogCount + (this.inFlight ? 1 : 0);
+  }
+
+  // naudiodon copies the block before `write` returns.
+  private send(block: Buffer): void {
+    this.inFlight = true;
+    this.out.write(block).then(this.onWritten, this.onWriteFailed);
   }
 
   async close(): Promise<void> {
