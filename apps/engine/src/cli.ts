@@ -191,13 +191,13 @@ program
   )
   .option(
     "--latency <ms>",
-    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 25 ms)",
+    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 30 ms; measure the whole round trip with performia latency)",
     numberArg("--latency", 0, 1000),
   )
   .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")
   .option(
     "--output-queue <blocks>",
-    "live: output blocks the device may hold; it starts half full (default: 50 ms worth)",
+    "live: output blocks the device may hold, kept full: the output's latency (default: 30 ms worth)",
     intArg("--output-queue", 2, 256),
   )
   .option(
@@ -329,7 +329,7 @@ program
         clicks: o.clicks,
       });
       out(
-        `round trip ${r.medianMs.toFixed(1)} ms (median of ${r.ms.length}/${r.clicksSent} clicks: ${r.ms.map((m) => m.toFixed(1)).join(", ")}; ${r.sampleRate} Hz, block ${r.blockSize})`,
+        `round trip ${r.medianMs.toFixed(1)} ms (median of the later half of ${r.ms.length}/${r.clicksSent} clicks: ${r.ms.map((m) => m.toFixed(1)).join(", ")}; ${r.sampleRate} Hz, block ${r.blockSize})`,
       );
       out(`  perform with --latency ${r.medianMs.toFixed(0)}`);
     },

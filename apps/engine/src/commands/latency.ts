@@ -21,6 +21,7 @@ export interface LatencyOptions {
 export interface LatencyResult {
   /** Round trip of each click heard, ms. */
   readonly ms: number[];
+  /** The median of the later half of the clicks (ms). */
   readonly medianMs: number;
   readonly clicksSent: number;
   readonly sampleRate: number;
@@ -45,7 +46,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     output,
     sampleRate,
     blockSize,
-    outputQueue: options.outputQueue ?? Math.max(4, 2 * Math.ceil(25 / blockMs)),
+    outputQueue: options.outputQueue ?? Math.max(4, Math.ceil(30 / blockMs)),
   });
   const clicks = options.clicks ?? 8;
   const every = Math.round((0.5 * sampleRate) / blockSize);
@@ -97,6 +98,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       "the output must reach the input: on the virtual device run apps/engine/scripts/virtual-audio.sh loopback on; on a sound card, connect the output to the input",
     );
   }
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { ms, medianMs: sorted[sorted.length >> 1]!, clicksSent: sent.length, sampleRate, blockSize };
+  // The later half: a device's round trip grows with its first glitches (each adds the silence it
+  // played) until the engine's output queue is full, and stays there; that is what a performance meets.
+  const later = ms.slice(ms.length >> 1).sort((a, b) => a - b);
+  return { ms, medianMs: later[later.length >> 1]!, clicksSent: sent.length, sampleRate, blockSize };
 }

@@ -54,11 +54,11 @@ export interface LivePerformOptions {
    * Default: the engine's own output queue (the part of the round trip it knows).
    */
   readonly latencyMs?: number;
-  /** How long a block may wait for its analysis (ms; default: 40 % of the output queue, at most 10 ms). */
+  /** How long a block may wait for its analysis (ms; default: one block). */
   readonly analysisDeadlineMs?: number;
   /**
-   * Output blocks the device may hold (default: 50 ms, at least 4); it starts half full, which
-   * is the output's latency. The virtual device delivers input in bursts of 10–20 ms.
+   * Output blocks the device may hold (default: 30 ms, at least 4); kept full, it is the
+   * output's latency. The virtual device delivers input in bursts of 10–20 ms.
    */
   readonly outputQueue?: number;
   readonly analysisThreads?: number;
@@ -141,7 +141,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
   const blockMsBudget = (blockSize / sampleRate) * 1000;
-  const outputQueue = options.outputQueue ?? Math.max(4, 2 * Math.ceil(25 / blockMsBudget));
+  const outputQueue = options.outputQueue ?? Math.max(4, Math.ceil(30 / blockMsBudget));
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
 
   const synth = await loadSynth(settings.soundFont, settings.sampleRate);
@@ -196,10 +196,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
         stage,
         processor: pipeline,
         blockSize,
-        // The output's head start absorbs a block that waits: analysis may take 40 % of it (≤ 10 ms).
-        analysisDeadlineMs:
-          options.analysisDeadlineMs ??
-          Math.max(blockMsBudget, Math.min(10, 0.4 * device.primeBlocks * blockMsBudget)),
+        // One block: a longer wait delays the block's output, and the device underflows.
+        analysisDeadlineMs: options.analysisDeadlineMs ?? blockMsBudget,
         recorder,
         signal: options.signal,
         maxFrames,

@@ -205,10 +205,11 @@ export interface DuplexOptions {
   /** Input blocks naudiodon may hold for the engine (absorbs a late block of the pipeline). */
   readonly inputQueue?: number;
   /**
-   * Output blocks naudiodon may hold for the device. It starts half full (the output's head
-   * start, and its latency): a stall of the engine or the device up to half of it is absorbed
-   * either way. When it is full (the device fell behind), blocks are dropped rather than
-   * queued, so the band never drifts later than this behind the performer.
+   * Output blocks naudiodon may hold for the device. It starts full and is kept full: its
+   * length is the output's latency, the same all along (what `performia latency` measures and
+   * `--latency` makes up for). A stall of the engine up to its length is absorbed (the queue
+   * drains, then the burst of input that follows fills it again); a longer one makes the
+   * device underflow, which adds silence, and the blocks that no longer fit are dropped.
    */
   readonly outputQueue?: number;
 }
@@ -309,7 +310,7 @@ export class DuplexDevice {
   }
 
   /**
-   * Fill half the output queue with silence (the output's head start) and start the output.
+   * Fill the output queue with silence (the output's head start) and start the output.
    * Called when the first input block has arrived: a device takes its time to deliver the first
    * input (up to a second on the virtual device), and an output started before would have used
    * up its head start by then and run on an empty queue.
@@ -325,9 +326,13 @@ export class DuplexDevice {
     return this.options.outputQueue ?? 8;
   }
 
-  /** Output blocks of silence queued at the start: the output's latency. */
+  /**
+   * Output blocks of silence queued at the start: the whole queue and the backlog, the state
+   * that underflows followed by drops lead back to, so the output's latency is the same from
+   * the first block to the last.
+   */
   get primeBlocks(): number {
-    return Math.ceil(this.outputQueue / 2);
+    return this.outputQueue + BACKLOG_BLOCKS;
   }
 
   /**
