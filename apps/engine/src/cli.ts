@@ -191,13 +191,13 @@ program
   )
   .option(
     "--latency <ms>",
-    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 30 ms; measure the whole round trip with performia latency)",
+    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 15 ms; measure the whole round trip with performia latency)",
     numberArg("--latency", 0, 1000),
   )
   .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")
   .option(
     "--output-queue <blocks>",
-    "live: output blocks the device may hold, kept full: the output's latency (default: 30 ms worth)",
+    "live: output blocks the device may hold (default: about 6 ms worth); the latency may grow by this much after a glitch",
     intArg("--output-queue", 2, 256),
   )
   .option(

@@ -2,8 +2,9 @@
  * `performia latency`: the round trip of an audio device, measured with clicks. The engine
  * plays a click, listens for it on the input, and reports how long it took from the input block
  * the click was written after to the input frame it came back in: what `perform --latency` makes
- * up for. The output must reach the input: on the virtual device, `virtual-audio.sh loopback on`
- * (which adds its own few ms); on a real one, a cable from the output to the input.
+ * up for. The output must reach the input: on the virtual device, listen to the output's
+ * monitor (`--device-in performia_out.monitor`, the same kind of capture as the microphone's) or
+ * use `virtual-audio.sh loopback on` (which adds its own latency); on a sound card, a cable.
  */
 import { PerformiaError } from "@performia/protocol";
 import { chooseDevice, DuplexDevice, LIVE_RATES } from "../drivers/device.js";
@@ -46,7 +47,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     output,
     sampleRate,
     blockSize,
-    outputQueue: options.outputQueue ?? Math.max(4, Math.ceil(30 / blockMs)),
+    outputQueue: options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMs)),
   });
   const clicks = options.clicks ?? 8;
   const every = Math.round((0.5 * sampleRate) / blockSize);

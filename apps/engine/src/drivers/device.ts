@@ -1,6 +1,7 @@
 /**
  * Audio devices through naudiodon (PortAudio): list them, choose input and output by name or id,
- * and open a full-duplex stream of mono float32 blocks.
+ * and open input and output together (full duplex, as two PortAudio streams) in mono float32
+ * blocks.
  *
  * naudiodon's native addon is used directly (not its Node stream wrapper): one `read` per block
  * (its highwaterMark is one block), one `write` per block, and the device's status reports
@@ -27,7 +28,7 @@ export interface DeviceInfo {
 }
 
 /** Output blocks that may wait for naudiodon's queue before blocks are dropped. */
-const BACKLOG_BLOCKS = 4;
+const BACKLOG_BLOCKS = 2;
 
 /** The sample rates a live performance may run at. */
 export const LIVE_RATES = [44100, 48000, 96000] as const;
@@ -205,11 +206,10 @@ export interface DuplexOptions {
   /** Input blocks naudiodon may hold for the engine (absorbs a late block of the pipeline). */
   readonly inputQueue?: number;
   /**
-   * Output blocks naudiodon may hold for the device. It starts full and is kept full: its
-   * length is the output's latency, the same all along (what `performia latency` measures and
-   * `--latency` makes up for). A stall of the engine up to its length is absorbed (the queue
-   * drains, then the burst of input that follows fills it again); a longer one makes the
-   * device underflow, which adds silence, and the blocks that no longer fit are dropped.
+   * Output blocks naudiodon may hold for the device (default 8). It starts full, with the
+   * backlog; PortAudio takes what the device's own buffer holds at once, so the round trip starts
+   * at the device's own. Each underflow adds the silence the device played to it; once the queue
+   * and the backlog are full, blocks are dropped, so it never grows by more than their length.
    */
   readonly outputQueue?: number;
 }
@@ -326,11 +326,7 @@ export class DuplexDevice {
     return this.options.outputQueue ?? 8;
   }
 
-  /**
-   * Output blocks of silence queued at the start: the whole queue and the backlog, the state
-   * that underflows followed by drops lead back to, so the output's latency is the same from
-   * the first block to the last.
-   */
+  /** Output blocks of silence queued at the start: the whole queue and the backlog. */
   get primeBlocks(): number {
     return this.outputQueue + BACKLOG_BLOCKS;
   }
