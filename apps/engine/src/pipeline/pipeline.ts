@@ -68,6 +68,24 @@ export interface PipelineOptions {
   readonly band?: readonly Agent[];
   /** Keep every decision, beat and update in memory (replay compares them). */
   readonly keep?: boolean;
+  /**
+   * Live: render notes this many frames before their decided frame, so that after the device's
+   * round trip they sound on the performer's beat. Only the rendering moves: decisions (and so
+   * replays) are the same.
+   */
+  readonly renderAheadFrames?: number;
+  /** Live: a clock (ms) to time the stages of each block with (measured only, never decides). */
+  readonly clock?: () => number;
+}
+
+/** Time spent in the stages of the last block, in ms (when the pipeline has a clock). */
+export interface StageTimings {
+  /** Taking the analysis results and tracking (onsets, beats, tempo, chords). */
+  analysisMs: number;
+  /** Conductor, agents and scheduler. */
+  agentsMs: number;
+  /** Synth and mix. */
+  synthMs: number;
 }
 
 /** What the pipeline keeps when asked to (for replay checks and summaries). */
@@ -126,6 +144,10 @@ export class Pipeline {
   readonly counts = { onsets: 0, beats: 0, hops: 0, missed: 0, decisions: 0 };
   /** Decisions made so far, per agent. */
   readonly decisionsByAgent: Record<string, number> = {};
+  /** Stage times of the last block (zeros without a clock). */
+  readonly timings: StageTimings = { analysisMs: 0, agentsMs: 0, synthMs: 0 };
+  private readonly clock: (() => number) | null;
+  private readonly ahead: number;
 
   constructor(private readonly options: PipelineOptions) {
     this.settings = options.settings;
@@ -152,6 +174,8 @@ export class Pipeline {
       options.render === false
         ? null
         : (options.synth ?? new Synth({ sampleRate: this.settings.sampleRate, seed: this.settings.seed }));
+    this.clock = options.clock ?? null;
+    this.ahead = Math.max(0, Math.round(options.renderAheadFrames ?? 0));
     this.applyVolumes();
     this.noteUpdate(this.conductor.update(frames(0), "start"));
   }
@@ -176,6 +200,8 @@ export class Pipeline {
   process(input: Float32Array, n: number, out: Float32Array): void {
     const start = frames(this.frameNow);
     const end = this.frameNow + n;
+    const clock = this.clock;
+    const t0 = clock ? clock() : 0;
     this.applyDueChanges(start);
     this.recorder?.recordInput(start, input, n);
 
@@ -197,6 +223,7 @@ export class Pipeline {
     if (analysed) this.recorder?.recordAnalysis(analysed);
     if (events) this.recorder?.recordEvents(events);
 
+    const t1 = clock ? clock() : 0;
     // Agents, asked ahead of the playhead; the scheduler places their notes at frames.
     // The window is in performance beats; agents are asked in the chart's (the form may repeat or
     // jump), and their notes moved back. Before beat 0: the count-in.
@@ -229,10 +256,12 @@ export class Pipeline {
       }
     }
 
-    // Synth and mix.
+    // Synth and mix (live, `ahead` frames early: the device's round trip).
+    const t2 = clock ? clock() : 0;
     const synth = this.synth;
     if (synth) {
-      this.scheduler.due(start, end, (d, offset) => {
+      const ahead = this.ahead;
+      this.scheduler.due(start + ahead, end + ahead, (d, offset) => {
         synth.noteOn(
           this.channels.get(d.agent) ?? 0,
           d.instrument,
@@ -246,9 +275,15 @@ export class Pipeline {
       const performer = this.settings.mix === "full" ? input : null;
       mixInto(out, performer, this.settings.performerGain, this.bandBuffer, this.settings.bandGain, n);
     } else {
-      this.scheduler.due(start, end, noop);
+      this.scheduler.due(start + this.ahead, end + this.ahead, noop);
     }
     this.frameNow = end;
+    if (clock) {
+      const t3 = clock();
+      this.timings.analysisMs = t1 - t0;
+      this.timings.agentsMs = t2 - t1;
+      this.timings.synthMs = t3 - t2;
+    }
   }
 
   /** Record the end of the performance. */
