@@ -202,9 +202,9 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
     expect(medianAbs).toBeLessThan(40);
     // Device glitches: few (printed above). Each underflow is a gap the device filled with
     // silence; the blocks dropped afterwards take the latency it added back out.
-    // The bound is loose for shared CI machines (measured here: 5–66 in 3,000 blocks); the target
-    // is none (see the README's Live section).
-    expect(underflows).toBeLessThan(blocks * 0.05);
+    // The bound is loose for shared CI machines (measured here: 5–66 in 10,336 blocks); the
+    // target is none (see the README's Live section).
+    expect(underflows).toBeLessThan(blocks * 0.02);
     expect(dropped).toBeLessThan(blocks * 0.1);
   }, 90_000);
 });
