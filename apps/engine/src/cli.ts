@@ -279,6 +279,7 @@ program
           style: o.style,
           followMode: o.follow === "follow" ? "adaptive" : o.follow,
           countInBars: o.countIn,
+          ...(o.intensity ? { intensity: o.intensity } : {}),
           ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
           tempo: o.tempo ?? null,
           seed: o.seed,

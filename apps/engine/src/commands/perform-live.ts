@@ -38,6 +38,8 @@ export interface LivePerformOptions {
   readonly style?: string;
   readonly followMode?: FollowMode;
   readonly countInBars?: number;
+  /** A live intensity (1–5) for every section; undefined follows the chart. */
+  readonly intensity?: number;
   readonly soundFont?: string;
   readonly tempo?: number | null;
   readonly seed?: number;
@@ -127,6 +129,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     style: options.style ?? song.style ?? "rock",
     followMode: options.followMode,
     countInBars,
+    intensity: options.intensity ?? null,
     soundFont: options.soundFont ?? null,
     tempo: options.tempo ?? null,
     startFrame: Math.round(startSeconds * sampleRate),
