@@ -190,6 +190,13 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
     const medianAbs = abs[abs.length >> 1]!;
     const p95Abs = abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.95))]!;
     const underflows = Number(/(\d+) output underflows/.exec(stdout)?.[1]);
+    // The event loop's delay and the GC's pauses are measured during the performance.
+    const loop =
+      /event loop delay p50 ([\d.]+) ms, p99 ([\d.]+) ms, worst ([\d.]+) ms; GC (\d+) pauses, longest ([\d.]+) ms/.exec(
+        stdout,
+      );
+    expect(loop, stdout).not.toBeNull();
+    expect(Number(loop![3])).toBeGreaterThanOrEqual(Number(loop![2]));
     const dropped = Number(/(\d+) output blocks dropped/.exec(stdout)?.[1]);
     process.stdout.write(
       `live asynchrony (band − performer) over ${a.ms.length} beats: median ${a.median.toFixed(1)} ms, median |·| ${a.medianAbs.toFixed(1)} ms, p95 |·| ${a.p95Abs.toFixed(1)} ms; ${a.unmatched} unmatched; underflows ${underflows}\n` +

@@ -8,6 +8,7 @@
  * instrument or voice, and sending it back through the engine would add an echo of the round
  * trip (`--monitor` mixes it in anyway).
  */
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { randomInt } from "node:crypto";
 import { write as fsWrite } from "node:fs";
 import { defaultBand } from "@performia/agents";
@@ -93,6 +94,10 @@ export interface LivePerformResult {
   readonly blockMs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Analysis wait per hop (ms) at p50 and p99. */
   readonly analysisWaitMs: { readonly p50: number; readonly p99: number };
+  /** The main thread's event-loop delay during the performance (ms): p50, p99, worst. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Garbage-collection pauses during the performance. */
+  readonly gc: { readonly pauses: number; readonly totalMs: number; readonly maxMs: number };
   readonly finalBpm: number;
   readonly interrupted: boolean;
   readonly settings: Settings;
@@ -192,6 +197,15 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const figures = liveFigures();
   const mode = options.display ?? (process.stderr.isTTY ? "tty" : "none");
   const display = mode === "none" ? null : startDisplay(pipeline, figures, device, sampleRate, mode);
+  // Measured, not acted on: the event loop's delay and the GC's pauses while the band plays.
+  const LOOP_RESOLUTION_MS = 10;
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loopDelay.enable();
+  const gcPauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const cpu0 = process.cpuUsage();
   let interrupted = false;
   try {
@@ -212,6 +226,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
       figures,
     );
     interrupted = run.aborted;
+    loopDelay.disable();
+    gcObserver.disconnect();
     pipeline.finish();
     display?.stop();
     await device.close();
@@ -238,6 +254,17 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
       hops: pipeline.counts.hops,
       missedHops: pipeline.counts.missed,
       device: { ...device.counters },
+      // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
+      eventLoopDelayMs: {
+        p50: Math.max(0, loopDelay.percentile(50) / 1e6 - LOOP_RESOLUTION_MS),
+        p99: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
+        max: Math.max(0, loopDelay.max / 1e6 - LOOP_RESOLUTION_MS),
+      },
+      gc: {
+        pauses: gcPauses.length,
+        totalMs: gcPauses.reduce((a, b) => a + b, 0),
+        maxMs: gcPauses.reduce((a, b) => Math.max(a, b), 0),
+      },
       blockMs: {
         p50: quantile(sorted, 0.5),
         p99: quantile(sorted, 0.99),
@@ -325,6 +352,7 @@ export function summarizeLive(r: LivePerformResult): string {
     `  the band played ${r.latencyMs.toFixed(1)} ms early to make up for the device's round trip (--latency)`,
     `  heard ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
     `  engine per block p50 ${r.blockMs.p50.toFixed(3)} ms, p99 ${r.blockMs.p99.toFixed(3)} ms, worst ${r.blockMs.max.toFixed(2)} ms (budget ${budget.toFixed(2)} ms); analysis wait p50 ${r.analysisWaitMs.p50.toFixed(2)} ms, p99 ${r.analysisWaitMs.p99.toFixed(2)} ms; ${r.missedHops}/${r.hops} hops missed`,
+    `  event loop delay p50 ${r.eventLoopDelayMs.p50.toFixed(2)} ms, p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms, worst ${r.eventLoopDelayMs.max.toFixed(2)} ms; GC ${r.gc.pauses} pauses, longest ${r.gc.maxMs.toFixed(2)} ms, ${r.gc.totalMs.toFixed(1)} ms in all`,
     `  device: ${r.device.underflows} output underflows, ${r.device.overflows} input overflows, ${r.device.lostInput} input blocks lost, ${r.device.dropped} output blocks dropped to keep the latency; CPU ${((r.cpuSeconds / Math.max(1e-9, r.wallSeconds)) * 100).toFixed(0)} % of one core`,
     ...(r.sessionPath ? [`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`] : []),
   ].join("\n");
