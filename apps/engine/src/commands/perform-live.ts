@@ -18,14 +18,12 @@ import type { DeviceCounters } from "../drivers/device.js";
 import { DuplexDevice, chooseDevice, LIVE_RATES } from "../drivers/device.js";
 import type { LiveFigures } from "../drivers/live.js";
 import { liveFigures, runLive } from "../drivers/live.js";
-import { ENGINE_VERSION, sessionsDir } from "../paths.js";
 import { AnalysisPool } from "../pipeline/analysis-pool.js";
 import { AnalysisStage } from "../pipeline/analysis-stage.js";
 import { Pipeline } from "../pipeline/pipeline.js";
-import { SessionWriter } from "../session/index.js";
 import { readSongFile } from "../songs.js";
 import { loadSynth } from "../soundfonts.js";
-import { defaultAgentSettings, newSessionPath } from "./perform.js";
+import { defaultAgentSettings, openRecorder } from "./perform.js";
 
 export interface LivePerformOptions {
   readonly song: string;
@@ -155,19 +153,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
 
   const synth = await loadSynth(settings.soundFont, settings.sampleRate);
-  const record = options.record ?? true;
-  const sessionPath = record
-    ? (options.sessionPath ?? newSessionPath(sessionsDir(options.sessionsDir), song.title))
-    : null;
-  const recorder = sessionPath
-    ? await SessionWriter.create(sessionPath, {
-        song,
-        settings,
-        engineVersion: ENGINE_VERSION,
-        inputName: `live: ${input.name}`,
-        createdAt: new Date().toISOString(),
-      })
-    : null;
+  const { sessionPath, recorder } = await openRecorder(song, settings, options, `live: ${input.name}`);
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1 });

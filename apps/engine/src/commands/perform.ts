@@ -6,7 +6,14 @@ import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { defaultBand } from "@performia/agents";
-import type { FollowMode, Settings, SettingsChange, SettingsInput, SettingsPatch } from "@performia/protocol";
+import type {
+  FollowMode,
+  Settings,
+  SettingsChange,
+  SettingsInput,
+  SettingsPatch,
+  SongMap,
+} from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema, framesToSeconds, frames } from "@performia/protocol";
 import { runOffline } from "../drivers/offline.js";
 import { WavSource } from "../drivers/wav-source.js";
@@ -93,6 +100,29 @@ export function defaultAgentSettings(mute: readonly string[] = []): SettingsInpu
   return agents;
 }
 
+/** The session a performance records to (a new file in the sessions folder unless one is named), or none. */
+export async function openRecorder(
+  song: SongMap,
+  settings: Settings,
+  options: { readonly record?: boolean; readonly sessionPath?: string; readonly sessionsDir?: string },
+  inputName: string,
+): Promise<{ sessionPath: string | null; recorder: SessionWriter | null }> {
+  const sessionPath =
+    (options.record ?? true)
+      ? (options.sessionPath ?? newSessionPath(sessionsDir(options.sessionsDir), song.title))
+      : null;
+  const recorder = sessionPath
+    ? await SessionWriter.create(sessionPath, {
+        song,
+        settings,
+        engineVersion: ENGINE_VERSION,
+        inputName,
+        createdAt: new Date().toISOString(),
+      })
+    : null;
+  return { sessionPath, recorder };
+}
+
 export function newSessionPath(dir: string, songName: string): string {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date()
@@ -151,19 +181,7 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
   }
   const settings = settingsResult.data;
 
-  const record = options.record ?? true;
-  const sessionPath = record
-    ? (options.sessionPath ?? newSessionPath(sessionsDir(options.sessionsDir), song.title))
-    : null;
-  const recorder = sessionPath
-    ? await SessionWriter.create(sessionPath, {
-        song,
-        settings,
-        engineVersion: ENGINE_VERSION,
-        inputName: basename(options.input),
-        createdAt: new Date().toISOString(),
-      })
-    : null;
+  const { sessionPath, recorder } = await openRecorder(song, settings, options, basename(options.input));
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const stage = new AnalysisStage(pool, settings.sampleRate, { batchHops: 32 });
