@@ -53,7 +53,8 @@ describe("performia perform", () => {
     expect(info.frames).toBe(mix.samples.length);
     const decisions = reader.decisions();
     const agents = new Set(decisions.map((d) => d.agent));
-    expect([...agents].sort()).toEqual(["bass", "drums", "harmony"]);
+    // The whole band plays (the responder only answers in the performer's gaps).
+    for (const a of ["bass", "drums", "harmony", "guitar", "pad"]) expect(agents.has(a), a).toBe(true);
     expect(reader.analysis().length).toBeGreaterThan(info.frames / (sr * 0.011));
     reader.close();
 
@@ -61,10 +62,13 @@ describe("performia perform", () => {
     // on some beat: a band a whole beat off would play the chords across the bar lines). The
     // guitarist speeds up by a sixth at bar 5 (beat 16); the band is given four bars to follow.
     const beats = truthBeats("tempo-study-guitar");
-    const bassOnBeats = decisions.filter((d) => d.agent === "bass" && Number.isInteger(d.start));
+    // Bass notes on a beat (within the style's feel and humanization, a few ms).
+    const bassOnBeats = decisions.filter(
+      (d) => d.agent === "bass" && Math.abs(d.start - Math.round(d.start)) < 0.05,
+    );
     expect(bassOnBeats.length).toBeGreaterThan(40);
     const errorMs = (d: (typeof decisions)[number]): number =>
-      Math.abs(d.startFrame / sr - beats[d.start]!) * 1000;
+      Math.abs(d.startFrame / sr - beats[Math.round(d.start)]!) * 1000;
     const before = bassOnBeats.filter((d) => d.start < 16).map(errorMs);
     const after = bassOnBeats.filter((d) => d.start >= 32).map(errorMs);
     expect(Math.max(...before)).toBeLessThan(30);
@@ -95,8 +99,13 @@ describe("performia perform", () => {
     const beats = truthBeats("pop-anthem-sung");
     const errors = reader
       .decisions()
-      .filter((d) => d.agent === "bass" && Number.isInteger(d.start) && beats[d.start] !== undefined)
-      .map((d) => Math.abs(d.startFrame / sr - beats[d.start]!));
+      .filter(
+        (d) =>
+          d.agent === "bass" &&
+          Math.abs(d.start - Math.round(d.start)) < 0.05 &&
+          beats[Math.round(d.start)] !== undefined,
+      )
+      .map((d) => Math.abs(d.startFrame / sr - beats[Math.round(d.start)]!));
     reader.close();
     expect(errors.length).toBeGreaterThan(40);
     const period = 60 / 100;

@@ -20,6 +20,9 @@ import { benchBand } from "./commands/bench-band.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
+import { performLive, summarizeLive } from "./commands/perform-live.js";
+import { describeDevices } from "./drivers/device.js";
+import { measureLatency } from "./commands/latency.js";
 import { replay } from "./commands/replay.js";
 import {
   resolveSession,
@@ -31,11 +34,16 @@ import {
 } from "./commands/sessions.js";
 import { songCheck, songImport, songTranspose, type ChartFormat } from "./commands/song.js";
 import { start } from "./commands/start.js";
+import { isKnownStyle, STYLES } from "@performia/agents";
 import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js";
 import { ENGINE_VERSION, sessionsDir } from "./paths.js";
 import { exampleSongs } from "./songs.js";
 import { resolveSoundFont } from "./soundfonts.js";
 import { startApiServer } from "./api/server.js";
+
+// naudiodon's reads and writes wait on libuv's thread pool (4 threads by default): give live
+// audio room beside file and DNS work. Read when the pool starts, which is later than this.
+process.env.UV_THREADPOOL_SIZE ??= "8";
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -134,10 +142,21 @@ program
   .command("perform")
   .description("the band plays along with a recorded performance, as fast as the machine allows")
   .requiredOption("--song <song>", `song file, or an example: ${exampleSongs().join(", ")}`)
-  .requiredOption("--input <file.wav>", "the performance (a WAV file; 'mic' needs the live engine)")
-  .option("--output <file.wav>", "where to write the mix (performer and band)")
+  .requiredOption(
+    "--input <file.wav|mic>",
+    "the performance: a WAV file, or mic (live, from an audio device)",
+  )
+  .option("--output <file.wav|speakers>", "where the band goes: a WAV file (the mix), or speakers (live)")
   .option("--band-only", "write the band alone, without the performer")
-  .option("--style <style>", "style of the band (default: the song's, else rock)")
+  .option(
+    "--style <style>",
+    `style of the band: ${STYLES.join(", ")}, or auto for the chart's (default: the song's, else rock)`,
+  )
+  .option(
+    "--intensity <1-5>",
+    "play every section at this intensity (default: the chart's)",
+    intArg("--intensity", 1, 5),
+  )
   .addOption(
     new Option(
       "--follow <mode>",
@@ -167,6 +186,33 @@ program
     numberArg("--max-seconds", 0.1, 86400),
   )
   .option(
+    "--device-in <device>",
+    "live: the input device (id, name, or PulseAudio source; default: the default input)",
+  )
+  .option(
+    "--device-out <device>",
+    "live: the output device (id, name, or PulseAudio sink; default: the default output)",
+  )
+  .addOption(
+    new Option("--rate <hz>", "live: sample rate").choices(["44100", "48000", "96000"]).default("48000"),
+  )
+  .option(
+    "--seconds <s>",
+    "live: stop after this many seconds (default: at the song's end)",
+    numberArg("--seconds", 0.1, 86400),
+  )
+  .option(
+    "--latency <ms>",
+    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 15 ms; measure the whole round trip with performia latency)",
+    numberArg("--latency", 0, 1000),
+  )
+  .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")
+  .option(
+    "--output-queue <blocks>",
+    "live: output blocks the device may hold (default: about 6 ms worth); the latency may grow by this much after a glitch",
+    intArg("--output-queue", 2, 256),
+  )
+  .option(
     "--change <seconds:json>",
     `change a setting during the performance (repeatable), e.g. 12:'{"agents":{"drums":{"enabled":false}}}'`,
     changeArg,
@@ -180,6 +226,7 @@ program
       style?: string;
       follow: FollowMode | "follow";
       countIn: number;
+      intensity?: number;
       soundfont?: string;
       tempo?: number;
       seed?: number;
@@ -191,13 +238,66 @@ program
       record: boolean;
       maxSeconds?: number;
       change?: { seconds: number; patch: SettingsPatch }[];
+      deviceIn?: string;
+      deviceOut?: string;
+      rate: string;
+      seconds?: number;
+      latency?: number;
+      monitor?: boolean;
+      outputQueue?: number;
     }) => {
-      if (o.input === "mic" || o.output === "speakers") {
+      if (o.style !== undefined && o.style !== "auto" && !isKnownStyle(o.style)) {
         throw new PerformiaError(
-          "live audio (--input mic / --output speakers) is not in this version yet",
-          "NO_LIVE",
-          "perform a recorded WAV file: --input FILE.wav --output OUT.wav",
+          `unknown style "${o.style}"`,
+          "BAD_STYLE",
+          `the styles are: ${STYLES.join(", ")}, or auto`,
         );
+      }
+      const live = o.input === "mic" || o.output === "speakers";
+      if (live) {
+        if (o.input !== "mic" || (o.output !== undefined && o.output !== "speakers")) {
+          throw new PerformiaError(
+            "live performance takes --input mic and --output speakers together",
+            "BAD_LIVE",
+            "perform live with --input mic --output speakers, or a WAV file with --input FILE.wav --output OUT.wav",
+          );
+        }
+        if (o.change || o.maxSeconds !== undefined || o.bandOnly) {
+          throw new PerformiaError(
+            "--change, --max-seconds and --band-only are for performing a WAV file",
+            "BAD_LIVE",
+            "live, use --seconds to stop early; the speakers get the band alone unless --monitor",
+          );
+        }
+        const r = await performLive({
+          song: o.song,
+          deviceIn: o.deviceIn,
+          deviceOut: o.deviceOut,
+          sampleRate: Number(o.rate),
+          blockSize: o.block,
+          monitor: o.monitor,
+          style: o.style,
+          followMode: o.follow === "follow" ? "adaptive" : o.follow,
+          countInBars: o.countIn,
+          ...(o.intensity ? { intensity: o.intensity } : {}),
+          ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
+          tempo: o.tempo ?? null,
+          seed: o.seed,
+          ...(o.start > 0 ? { startSeconds: o.start } : {}),
+          mute: o.mute,
+          sessionsDir: o.sessions,
+          sessionPath: o.session,
+          record: o.record,
+          seconds: o.seconds,
+          latencyMs: o.latency,
+          outputQueue: o.outputQueue,
+          signal: interruptible(),
+          onStart: () => err("performing live: Ctrl-C stops"),
+        });
+        for (const w of r.warnings) err(`warning: ${w}`);
+        out(summarizeLive(r));
+        if (r.interrupted) process.exitCode = 130;
+        return;
       }
       const r = await perform({
         song: o.song,
@@ -207,6 +307,7 @@ program
         style: o.style,
         followMode: o.follow === "follow" ? "adaptive" : o.follow,
         countInBars: o.countIn,
+        ...(o.intensity ? { intensity: o.intensity } : {}),
         ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
         tempo: o.tempo ?? null,
         seed: o.seed,
@@ -222,6 +323,37 @@ program
       });
       summarize(r);
       if (r.interrupted) process.exitCode = 130;
+    },
+  );
+
+program
+  .command("devices")
+  .description("the audio devices the live engine can use")
+  .action(() => out(describeDevices()));
+
+program
+  .command("latency")
+  .description(
+    "the round trip of the audio device, measured with clicks (the output must reach the input: virtual-audio.sh loopback on); use it as perform --latency",
+  )
+  .option("--device-in <device>", "the input device")
+  .option("--device-out <device>", "the output device")
+  .addOption(new Option("--rate <hz>", "sample rate").choices(["44100", "48000", "96000"]).default("48000"))
+  .option("--block <frames>", "block size in frames", intArg("--block", 64, 1024), 128)
+  .option("--clicks <n>", "clicks to measure", intArg("--clicks", 1, 100), 8)
+  .action(
+    async (o: { deviceIn?: string; deviceOut?: string; rate: string; block: number; clicks: number }) => {
+      const r = await measureLatency({
+        deviceIn: o.deviceIn,
+        deviceOut: o.deviceOut,
+        sampleRate: Number(o.rate),
+        blockSize: o.block,
+        clicks: o.clicks,
+      });
+      out(
+        `round trip ${r.medianMs.toFixed(1)} ms (median of the later half of ${r.ms.length}/${r.clicksSent} clicks: ${r.ms.map((m) => m.toFixed(1)).join(", ")}; ${r.sampleRate} Hz, block ${r.blockSize})`,
+      );
+      out(`  perform with --latency ${r.medianMs.toFixed(0)}`);
     },
   );
 

@@ -15,9 +15,34 @@ export interface BeatWindow {
 /** Everything an agent may know. Pure data: the same context and window give the same notes. */
 export interface MusicalContext {
   song: CompiledSong;
+  /**
+   * A style name (see `STYLES`); "auto" (or "") plays the chart's suggested style; an unknown
+   * name plays the default style (`styleOf`).
+   */
   style: string;
   /** The session's seed: humanization draws `random(seed, agentKey, bar, step...)`. */
   seed: number;
+  /** A live override (1–5) of every section's intensity; null or absent: the chart's. */
+  intensity?: number | null;
+  /** What the performer played recently, for the responder. */
+  performer?: PerformerView;
+}
+
+/** A performed note, quantized to the beat grid by the engine. */
+export interface PerformerNote {
+  start: Beats;
+  end: Beats;
+  /** MIDI note number (may be fractional before rounding; agents round it). */
+  midi: number;
+}
+
+/**
+ * The performer as the band hears it: recent notes (oldest first, a few bars are enough) and
+ * `now`, the beat up to which the analysis has listened (a rest is only a rest up to `now`).
+ */
+export interface PerformerView {
+  now: Beats;
+  notes: readonly PerformerNote[];
 }
 
 /**
@@ -48,8 +73,16 @@ export function velocity(v: number): number {
   return Math.max(1, Math.min(127, Math.round(v)));
 }
 
-/** Bars remembered per agent and context (see `barAgent`). */
-const BAR_CACHE_SIZE = 4;
+/** Bars remembered per agent and song (see `barAgent`). */
+const BAR_CACHE_SIZE = 6;
+
+/**
+ * What a bar's notes depend on besides the song and the bar: the style, the seed and the
+ * intensity override (not the performer, which changes every block).
+ */
+function barKey(ctx: MusicalContext): string {
+  return `${ctx.style}\u0000${ctx.seed}\u0000${ctx.intensity ?? ""}`;
+}
 
 /**
  * The pure per-bar form of an agent: all notes of one bar (each starting inside that bar).
@@ -63,19 +96,20 @@ export type BarPlayer = (bar: CompiledBar, ctx: MusicalContext) => NoteEvent[];
  * @example const a = barAgent("click", "drums", (bar) => [note(bar.start)]);
  */
 export function barAgent(name: string, instrument: Instrument, playBar: BarPlayer): Agent {
-  // A bar's notes are a pure function of the bar and the (immutable) context, so they are
-  // remembered per context object: windows advance a block at a time and would otherwise
-  // re-play the same bar hundreds of times. Only the last few bars are kept.
-  const cache = new WeakMap<MusicalContext, Map<number, NoteEvent[]>>();
-  const barNotes = (bar: CompiledBar, ctx: MusicalContext): NoteEvent[] => {
-    let bars = cache.get(ctx);
-    if (!bars) cache.set(ctx, (bars = new Map<number, NoteEvent[]>()));
-    let notes = bars.get(bar.index);
-    if (!notes) {
-      notes = playBar(bar, ctx);
-      if (bars.size >= BAR_CACHE_SIZE) bars.delete(bars.keys().next().value!);
-      bars.set(bar.index, notes);
-    }
+  // A bar's notes are a pure function of the bar, the song, the style, the seed and the
+  // intensity override, so they are remembered per song and that key: windows advance a block
+  // at a time and would otherwise re-play the same bar hundreds of times, and the engine makes a
+  // new context whenever the performer view changes. Only the last few bars are kept.
+  const cache = new WeakMap<CompiledSong, Map<number, { key: string; notes: NoteEvent[] }>>();
+  const barNotes = (bar: CompiledBar, ctx: MusicalContext, key: string): NoteEvent[] => {
+    let bars = cache.get(ctx.song);
+    if (!bars) cache.set(ctx.song, (bars = new Map<number, { key: string; notes: NoteEvent[] }>()));
+    const hit = bars.get(bar.index);
+    if (hit && hit.key === key) return hit.notes;
+    const notes = playBar(bar, ctx);
+    if (hit) bars.delete(bar.index);
+    else if (bars.size >= BAR_CACHE_SIZE) bars.delete(bars.keys().next().value!);
+    bars.set(bar.index, { key, notes });
     return notes;
   };
   return {
@@ -86,13 +120,16 @@ export function barAgent(name: string, instrument: Instrument, playBar: BarPlaye
       const from = Math.max(0, window.from);
       const to = Math.min(song.totalBeats, window.to);
       if (!(to > from)) return [];
-      const first = Math.floor(from / song.beatsPerBar);
-      const last = Math.min(song.bars.length - 1, Math.ceil(to / song.beatsPerBar) - 1);
+      // One bar either side as well: a note played ahead of (or behind) the beat may start in
+      // the neighbouring bar.
+      const first = Math.max(0, Math.floor(from / song.beatsPerBar) - 1);
+      const last = Math.min(song.bars.length - 1, Math.ceil(to / song.beatsPerBar));
+      const key = barKey(ctx);
       const out: NoteEvent[] = [];
       for (let i = first; i <= last; i++) {
         const bar = song.bars[i];
         if (!bar) continue;
-        for (const n of barNotes(bar, ctx)) {
+        for (const n of barNotes(bar, ctx, key)) {
           if (n.start < from || n.start >= to) continue;
           const end = Math.min(n.start + n.duration, song.totalBeats);
           const duration = onGrid(end - n.start);

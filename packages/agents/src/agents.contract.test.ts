@@ -3,16 +3,25 @@ import type { NoteEvent } from "@performia/protocol";
 import { beats, NoteEvent as NoteEventSchema } from "@performia/protocol";
 import { describe, expect, it } from "vitest";
 import type { Agent } from "./agent.js";
-import { compareNotes, playBand, TICKS_PER_BEAT } from "./agent.js";
-import { defaultBand } from "./index.js";
+import { compareNotes, onGrid, playBand, TICKS_PER_BEAT } from "./agent.js";
+import { BAND, defaultBand } from "./index.js";
 import { random } from "./random.js";
-import { ALL_SONGS, ctxFor, render } from "./test-songs.js";
+import type { CompiledSong } from "./song.js";
+import { STYLES } from "./styles.js";
+import { ALL_SONGS, ctxFor, oddChart, render, sixEight } from "./test-songs.js";
 
 const key = (n: NoteEvent) => JSON.stringify(n);
 
+const CASES: [string, string, CompiledSong][] = [
+  ...ALL_SONGS.map(([n, s]): [string, string, CompiledSong] => [n, "rock", s]),
+  ...STYLES.map((style): [string, string, CompiledSong] => ["blues-in-a", style, ALL_SONGS[1]![1]]),
+  ...STYLES.map((style): [string, string, CompiledSong] => ["odd", style, oddChart]),
+  ...STYLES.map((style): [string, string, CompiledSong] => ["six-eight", style, sixEight]),
+];
+
 describe.each(defaultBand().map((a): [string, Agent] => [a.name, a]))("agent %s", (_name, agent) => {
-  describe.each(ALL_SONGS)("on %s", (_song, song) => {
-    const ctx = ctxFor(song, 99);
+  describe.each(CASES)("on %s in %s", (_song, style, song) => {
+    const ctx = ctxFor(song, 99, style);
     const whole = render(agent, ctx);
 
     it("plays valid notes under its own name, on the grid, inside the song", () => {
@@ -23,7 +32,9 @@ describe.each(defaultBand().map((a): [string, Agent] => [a.name, a]))("agent %s"
         expect(n.instrument).toBe(agent.instrument);
         expect(n.start).toBeGreaterThanOrEqual(0);
         expect(n.start + n.duration).toBeLessThanOrEqual(song.totalBeats + 1e-9);
-        expect(Number.isInteger(n.start * TICKS_PER_BEAT)).toBe(true);
+        // On the 1/480 grid: k/480 as a double (onGrid leaves it as it is).
+        expect(Math.abs(n.start * TICKS_PER_BEAT - Math.round(n.start * TICKS_PER_BEAT))).toBeLessThan(1e-6);
+        expect(onGrid(n.start)).toBe(n.start);
       }
     });
 
@@ -55,12 +66,28 @@ describe.each(defaultBand().map((a): [string, Agent] => [a.name, a]))("agent %s"
       expect(agent.play({ from: beats(3), to: beats(3) }, ctx)).toEqual([]);
     });
 
-    it("is deterministic for a seed; other seeds change velocities only", () => {
-      expect(render(agent, ctxFor(song, 99)).map(key)).toEqual(whole.map(key));
-      const other = render(agent, ctxFor(song, 100));
-      const strip = (ns: NoteEvent[]) => ns.map((n) => key({ ...n, velocity: 0 }));
-      expect(strip(other)).toEqual(strip(whole));
+    it("is deterministic for a seed and different across seeds", () => {
+      expect(render(agent, ctxFor(song, 99, style)).map(key)).toEqual(whole.map(key));
+      // A fresh agent (an empty cache) decides the same.
+      const fresh = defaultBand().find((a) => a.name === agent.name)!;
+      expect(render(fresh, ctxFor(song, 99, style)).map(key)).toEqual(whole.map(key));
+      const other = render(agent, ctxFor(song, 100, style));
+      expect(other.map(key)).not.toEqual(whole.map(key));
     });
+  });
+});
+
+describe("the default band", () => {
+  it("has six agents in a stable order, the first three named as before", () => {
+    expect(defaultBand().map((a) => a.name)).toEqual([...BAND]);
+    expect(defaultBand().map((a) => a.instrument)).toEqual([
+      "bass",
+      "drums",
+      "epiano",
+      "guitar",
+      "pad",
+      "vibes",
+    ]);
   });
 });
 
@@ -73,7 +100,9 @@ describe("playBand", () => {
     const { notes, failures } = playBand(defaultBand(), () => true, window, ctx);
     expect(failures).toEqual([]);
     expect([...notes].sort(compareNotes)).toEqual(notes);
-    expect(new Set(notes.map((n) => n.agent))).toEqual(new Set(["bass", "drums", "harmony"]));
+    expect(new Set(notes.map((n) => n.agent))).toEqual(
+      new Set(["bass", "drums", "harmony", "guitar", "pad"]),
+    );
   });
 
   it("lets the band play on when an agent throws, and skips disabled agents", () => {

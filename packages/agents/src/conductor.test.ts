@@ -436,3 +436,35 @@ describe("Conductor count-in, form commands and free mode", () => {
     expect(last(free)).toBeLessThan(last(adaptive));
   });
 });
+
+describe("Conductor in adaptive mode: a ±20 % change", () => {
+  for (const [from, to] of [
+    [100, 120],
+    [120, 96],
+  ] as const) {
+    it(`follows ${from} → ${to} BPM: the tempo within 3 beats, without overshoot or oscillation, bridging a missed beat`, () => {
+      const pa = (60 * SR) / from;
+      const pb = (60 * SR) / to;
+      const at = (k: number) => (k <= 8 ? k * pa : 8 * pa + (k - 8) * pb);
+      // Beat 11 is not heard (a rest, a soft note): the band bridges it.
+      const ks = range(0, 40).filter((k) => k !== 11);
+      const c = new Conductor({ song: longSong, sampleRate: SR, settings: settings({ tempo: from }) });
+      const r = run(
+        c,
+        performer(at, ks, (k) => (k <= 8 ? from : to)),
+        at(40),
+      );
+      const after = r.updates.filter((u) => u.beat >= 8);
+      // The new tempo within 3 beats of the change (the beat at 11 reports it), then steady.
+      for (const u of after.filter((u) => u.beat > 11)) expect(Math.abs(u.bpm / to - 1)).toBeLessThan(0.01);
+      // No overshoot beyond the new tempo, no swing back past the old.
+      const bpms = after.map((u) => u.bpm);
+      if (to > from) expect(Math.max(...bpms)).toBeLessThan(to * 1.01);
+      else expect(Math.min(...bpms)).toBeGreaterThan(to * 0.99);
+      // Within 25 ms of the performer by the fourth beat after the change, within 10 ms from the
+      // fifth, and it stays there.
+      expect(Math.abs(r.bandBeat.get(12)! - at(12))).toBeLessThan(2.5 * MS10);
+      for (let k = 13; k < 38; k++) expect(Math.abs(r.bandBeat.get(k)! - at(k))).toBeLessThan(MS10);
+    });
+  }
+});

@@ -77,8 +77,8 @@ export const STEADY_INTERVALS = 2;
 export const STEADY_TOLERANCE = 0.08;
 /**
  * The tracker's tempo is trusted for steadiness and counting only within this fraction of the
- * band's: a change of up to ±20 % is a performer's; a tracker on the wrong metrical level (4:3 is
- * 25 % off, 3:2 is 33 %) would make the band count beats that were never played.
+ * band's tempo: a change of up to ±20 % is a performer's; a tracker on the wrong metrical level
+ * (4:3 is 33 % faster, 3:4 is 25 % slower) would make the band count beats never played.
  */
 export const TRUST_TEMPO_RATIO = 0.22;
 /** After a tempo change, beats are counted from an accepted beat at least this long ago. */
@@ -297,7 +297,8 @@ export class Conductor {
 
   /** Whether the tracker's period is near enough the band's to be believed. */
   private trusted(trackerPeriod: number): boolean {
-    return Math.abs(trackerPeriod / this.period - 1) <= TRUST_TEMPO_RATIO;
+    // As a ratio of tempi (not periods): a 20 % slower performer is 25 % longer in period.
+    return Math.abs(this.period / trackerPeriod - 1) <= TRUST_TEMPO_RATIO;
   }
 
   /** Beats in an interval: counted in the tracker's period when it fits, else in the band's. */

@@ -1,181 +1,302 @@
 /**
- * The harmony: close-position chord voicings between C3 and C5, each chosen nearest to the
- * previous chord's voicing (voice leading). Rock comping: a long chord on beat 1 and a push on
- * the "and of 2" or on beat 3. Pure; pipeline thread.
- *
- * Voice leading without state: the voicing of a chord is derived from the chart alone. The chain
- * restarts at every section pass from the previous chord's "home" voicing (the one nearest the
- * middle of the register), so computing a voicing costs at most one section of chords, whatever
- * the window.
+ * The harmony (keys, on the electric piano): voice-led voicings, each chosen nearest to the
+ * previous chord's voicing (smallest total movement within the register), and a comping rhythm
+ * per style:
+ * - jazz: rootless voicings with tensions (3-5-7-9, 3-13-7-9 on dominants), Charleston-like
+ *   syncopated comping (1 and the "and" of 2, or pushes on the "and"s), drawn per bar;
+ * - pop: triads with an added 9th now and then, a push on the "and" of 2; rock: triads, eighth
+ *   pulses when loud; bossa: rootless voicings on the bossa figure; ballad: spread (drop-2)
+ *   voicings sustained, restruck on the middle of the bar from intensity 3; funk: short stabs on
+ *   the sixteenths; classical: spread voicings, broken into an Alberti figure from intensity 3.
+ * Intensity raises the level, the density of most patterns and the register (the voicings' home
+ * moves two semitones per step). Voice leading without state: see `ledVoicings`. Pure.
  */
 import type { NoteEvent } from "@performia/protocol";
-import { barAgent, onGrid, ticks, velocity } from "./agent.js";
+import { barAgent } from "./agent.js";
 import type { Agent, MusicalContext } from "./agent.js";
-import { jitter } from "./random.js";
+import { intensityOf, Player } from "./feel.js";
+import { random } from "./random.js";
 import type { ChordInfo, CompiledBar, CompiledSong } from "./song.js";
+import type { CompPattern, Style } from "./styles.js";
+import { styleOf } from "./styles.js";
+import type { Register } from "./theory.js";
+import { ledVoicings, voicingTones } from "./theory.js";
+
+export { voiceMovement } from "./theory.js";
 
 const AGENT_KEY = 3;
-/** The register: C3..C5. */
-const LOW = 48;
-const HIGH = 72;
-/** Where a "home" voicing sits (mean pitch): around E4. */
-const HOME = 62;
+/** The keys' register: C3..C5 (a little higher for funk stabs). */
+export const HARMONY_LOW = 48;
+export const HARMONY_HIGH = 74;
 
-/** At most four voices: root, third, seventh and the rest in order; the fifth goes first. */
-function voices(tones: readonly number[]): number[] {
-  if (tones.length <= 4) return [...tones];
-  const [root, ...rest] = tones;
-  const withoutFifth = rest.filter((pc) => pc !== ((root ?? 0) + 7) % 12);
-  return [root ?? 0, ...withoutFifth].slice(0, 4);
+/** The style's register, its home moved up (loud) or down (soft) with the intensity. */
+function register(style: Style, intensity: number): Register {
+  // Spread voicings already span two octaves: they move one semitone per step.
+  const lift = (intensity - 3) * (style.voicing === "spread" ? 1 : 2);
+  const r: Register =
+    style.comp === "funk"
+      ? { lo: 55, hi: 79, home: 67 }
+      : style.voicing === "spread"
+        ? { lo: 43, hi: 76, home: 60, spread: true }
+        : style.voicing === "rootless"
+          ? { lo: 50, hi: 74, home: 62 }
+          : { lo: HARMONY_LOW, hi: 72, home: 61 };
+  return { ...r, lo: r.lo + lift, hi: r.hi + lift, home: r.home + lift };
 }
 
 /**
- * Every close-position voicing (any inversion) of the chord's tones that fits in C3..C5,
- * each sorted low to high.
- * @example voicingCandidates([0, 4, 7])[0] // => [48, 52, 55] (C3 E3 G3)
+ * The voicings (sorted pitches) of the chords of one bar for a style: voice-led from the start
+ * of the section pass.
+ * @example barVoicings(song, song.bars[1], "jazz") // => [[53, 57, 60, 64]] for Dm7 (F A C E)
  */
-export function voicingCandidates(tones: readonly number[]): number[][] {
-  const pcs = voices(tones);
-  const out: number[][] = [];
-  for (let inv = 0; inv < pcs.length; inv++) {
-    for (let bottom = LOW; bottom <= HIGH; bottom++) {
-      if (bottom % 12 !== pcs[inv]) continue;
-      const v = [bottom];
-      for (let k = 1; k < pcs.length; k++) {
-        const pc = pcs[(inv + k) % pcs.length]!;
-        const prev = v[v.length - 1]!;
-        v.push(prev + ((((pc - prev) % 12) + 12) % 12 || 12));
+export function barVoicings(
+  song: CompiledSong,
+  bar: CompiledBar,
+  style = "rock",
+  seed = 0,
+  intensity = bar.intensity,
+): number[][] {
+  const s = styleOf(style);
+  return ledVoicings(song, bar, register(s, intensity), (c: ChordInfo, barIndex: number, k: number) =>
+    // Pop colours some plain triads with an added 9th (a pure function of the chord's place).
+    voicingTones(c, s.voicing, s.comp === "pop" && random(seed, AGENT_KEY, barIndex, k, 5) < 0.35),
+  );
+}
+
+type Hits = [offset: number, duration: number, accent: number][];
+
+/** Comping hits inside one chord (offsets from the bar, durations), for a pattern. */
+function hits(pattern: CompPattern, p: Player, chord: ChordInfo, intensity: number): Hits {
+  const { bar, meter } = p;
+  const s = chord.start - bar.start;
+  const e = chord.end - bar.start;
+  const len = e - s;
+  const four = meter.beats === 4 && !meter.compound;
+  const odd = bar.barInSection % 2 === 1;
+  const pick = <T>(options: readonly T[], salt: number): T => {
+    // Two families (even and odd bars), so neighbours differ.
+    const half = Math.ceil(options.length / 2);
+    const pool = odd ? options.slice(half) : options.slice(0, half);
+    return pool[Math.floor(p.rand(salt, Math.round(s * 4)) * pool.length)]!;
+  };
+  const inChord = (list: Hits): Hits =>
+    list
+      .map(([t, d, a]): [number, number, number] => [s + t, Math.min(d, len - t - 0.08), a])
+      .filter(([t, d]) => t < e - 1e-9 && d > 0.05);
+  if (intensity <= 1 && pattern !== "funk") return inChord([[0, len - 0.08, 0]]);
+  switch (pattern) {
+    case "charleston": {
+      if (len >= 4)
+        return inChord(
+          pick(
+            [
+              [
+                [0, 1.2, 0],
+                [1.5, 0.4, -4],
+              ],
+              [
+                [0, 0.5, 0],
+                [1.5, 1.6, 2],
+              ],
+              [
+                [0, 1.5, 0],
+                [2.5, 0.5, -4],
+                [3.5, 0.4, -2],
+              ],
+              [
+                [0.5, 1, 2],
+                [2.5, 1, 0],
+              ],
+              [
+                [0, 0.6, 0],
+                [2.5, 1.2, 2],
+              ],
+              [
+                [1, 0.5, -2],
+                [1.5, 1.8, 2],
+              ],
+            ] as Hits[],
+            1,
+          ),
+        );
+      return inChord(
+        len >= 2
+          ? pick(
+              [
+                [
+                  [0, 0.6, 0],
+                  [1.5, 0.4, -4],
+                ],
+                [[0, 1.3, 0]],
+                [
+                  [0, 0.5, 0],
+                  [1, 0.8, -3],
+                ],
+                [[0, 1.6, 0]],
+              ] as Hits[],
+              2,
+            )
+          : [[0, len * 0.8, 0]],
+      );
+    }
+    case "bossa": {
+      if (four && len >= 4)
+        return inChord(
+          odd
+            ? [
+                [0, 0.4, 0],
+                [1, 0.4, -4],
+                [2.5, 1.2, 2],
+              ]
+            : [
+                [0, 1.2, 0],
+                [1.5, 1.2, 2],
+                [3, 0.6, -2],
+              ],
+        );
+      return inChord([[0, 1.2, 0], ...(len >= 2.5 ? ([[1.5, Math.min(1.2, len - 1.5), 2]] as Hits) : [])]);
+    }
+    case "pop": {
+      if (four && len >= 4)
+        return intensity >= 4
+          ? inChord([
+              [0, 1.4, 0],
+              [1.5, 0.9, -4],
+              [2.5, 1.4, 0],
+            ])
+          : inChord(
+              pick(
+                [
+                  [
+                    [0, 1.4, 0],
+                    [1.5, 2.3, -4],
+                  ],
+                  [
+                    [0, 2.4, 0],
+                    [2.5, 1.3, -4],
+                  ],
+                  [
+                    [0, 1.9, 0],
+                    [2, 1.8, -4],
+                  ],
+                  [
+                    [0, 1.4, 0],
+                    [1.5, 1.4, -4],
+                    [3, 0.8, -6],
+                  ],
+                ] as Hits[],
+                3,
+              ),
+            );
+      return inChord([[0, len - 0.1, 0]]);
+    }
+    case "rock": {
+      if (intensity >= 4) {
+        const out: Hits = [];
+        for (let t = 0; t < len - 1e-9; t += meter.compound ? 1 : 0.5)
+          out.push([t, meter.compound ? 0.8 : 0.4, Number.isInteger(t) ? 0 : -8]);
+        return inChord(out);
       }
-      if (v[v.length - 1]! <= HIGH) out.push(v);
+      if (four && len >= 4)
+        return inChord(
+          odd
+            ? [
+                [0, 1.9, 0],
+                [2, 1.8, -4],
+              ]
+            : [
+                [0, 1.4, 0],
+                [1.5, 2.3, -4],
+              ],
+        );
+      return inChord([[0, len - 0.1, 0]]);
     }
-  }
-  return out.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-}
-
-/**
- * Total semitones the voices move from `a` to `b` (both sorted low to high). With equal sizes,
- * voice i goes to voice i; otherwise every note of the larger chord is matched to its nearest
- * note in the smaller one.
- * @example voiceMovement([48, 52, 55], [48, 53, 57]) // => 3 (C → F/C: E→F, G→A)
- */
-export function voiceMovement(a: readonly number[], b: readonly number[]): number {
-  if (a.length === b.length) {
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-    return sum;
-  }
-  const [big, small] = a.length > b.length ? [a, b] : [b, a];
-  let sum = 0;
-  for (const x of big) {
-    let best = Infinity;
-    for (const y of small) best = Math.min(best, Math.abs(x - y));
-    sum += best;
-  }
-  return sum;
-}
-
-function mean(v: readonly number[]): number {
-  return v.reduce((s, x) => s + x, 0) / v.length;
-}
-
-/** The voicing nearest `previous` (or nearest home without one), with a light pull home. */
-function lead(tones: readonly number[], previous: readonly number[] | null): number[] {
-  let best: number[] = [];
-  let bestCost = Infinity;
-  for (const c of voicingCandidates(tones)) {
-    const home = Math.abs(mean(c) - HOME);
-    const cost = previous ? voiceMovement(previous, c) + 0.25 * home : home;
-    if (cost < bestCost - 1e-9) {
-      bestCost = cost;
-      best = c;
+    case "ballad": {
+      if (intensity >= 3 && len >= 4) {
+        const mid = meter.groups[1] ?? 2;
+        return inChord([
+          [0, mid - 0.05, 0],
+          [mid, len - mid, -6],
+        ]);
+      }
+      return inChord([[0, len - 0.05, 0]]);
     }
+    case "funk": {
+      const options: Hits[] = [
+        [
+          [0, 0.2, 4],
+          [0.75, 0.2, -2],
+          [1.5, 0.2, 0],
+          [2.75, 0.2, -2],
+        ],
+        [
+          [0, 0.2, 4],
+          [1.75, 0.2, 0],
+          [2.5, 0.2, -2],
+        ],
+        [
+          [0.5, 0.2, 0],
+          [1.75, 0.2, -2],
+          [2.75, 0.2, 0],
+          [3.5, 0.2, -2],
+        ],
+        [
+          [0, 0.2, 4],
+          [1.25, 0.2, -2],
+          [2.5, 0.2, 0],
+          [3.25, 0.2, -4],
+        ],
+      ];
+      const list = pick(options, 4).filter(([t]) => intensity >= 3 || Number.isInteger(t * 2));
+      return inChord(list.length > 0 ? list : [[0, 0.2, 4]]);
+    }
+    case "classical":
+      return inChord([[0, len - 0.05, 0]]);
   }
-  return best;
-}
-
-/** The last chord with tones before bar `index` (its last one), or null. */
-function chordBefore(song: CompiledSong, index: number): ChordInfo | null {
-  for (let i = index - 1; i >= 0; i--) {
-    const chords = song.bars[i]?.chords ?? [];
-    for (let k = chords.length - 1; k >= 0; k--) if (chords[k]!.tones.length > 0) return chords[k]!;
-  }
-  return null;
-}
-
-/**
- * The voicings of the chords of one bar (empty for N.C.), derived from the chart alone by
- * leading from the start of the section pass.
- */
-export function barVoicings(song: CompiledSong, bar: CompiledBar): number[][] {
-  const passStart = bar.index - bar.barInSection;
-  const before = chordBefore(song, passStart);
-  let previous: number[] | null = before ? lead(before.tones, null) : null;
-  let result: number[][] = [];
-  for (let i = passStart; i <= bar.index; i++) {
-    const b = song.bars[i]!;
-    result = b.chords.map((c) => {
-      if (c.tones.length === 0) return [];
-      previous = lead(c.tones, previous);
-      return previous;
-    });
-  }
-  return result;
-}
-
-/** Comping hits of a chord: [offset from the chord start, duration] pairs. */
-function hits(chord: ChordInfo, bar: CompiledBar, rock: boolean): [number, number][] {
-  const len = chord.end - chord.start;
-  if (!rock || bar.intensity <= 1) return [[0, len * 0.92]];
-  const startsBar = chord.start === bar.start;
-  if (len >= 4 && startsBar) {
-    // Alternate the push: "and of 2" in even bars of the section, beat 3 in odd ones.
-    return bar.barInSection % 2 === 0
-      ? [
-          [0, 1.4],
-          [1.5, 2.3],
-        ]
-      : [
-          [0, 1.9],
-          [2, 1.8],
-        ];
-  }
-  if (len >= 3) {
-    return [
-      [0, 1.4],
-      [1.5, len - 1.5 - 0.15],
-    ];
-  }
-  return [[0, len * 0.9]];
 }
 
 function playBar(bar: CompiledBar, ctx: MusicalContext): NoteEvent[] {
-  const out: NoteEvent[] = [];
-  const voicings = barVoicings(ctx.song, bar);
-  const rock = ctx.song.beatsPerBar === 4;
-  const base = 48 + bar.intensity * 8;
+  const p = new Player("harmony", "epiano", "harmony", AGENT_KEY, bar, ctx);
+  const intensity = intensityOf(bar, ctx);
+  const voicings = barVoicings(ctx.song, bar, p.style.name, ctx.seed, intensity);
+  const base = 44 + intensity * 8;
+  const pattern = p.style.comp;
+  const doubled = p.style.voicing === "spread" && intensity >= 4;
   bar.chords.forEach((chord, i) => {
     const v = voicings[i];
     if (!v || v.length === 0) return;
-    for (const [offset, duration] of hits(chord, bar, rock)) {
-      const start = chord.start + offset;
-      for (const pitch of v) {
-        out.push({
-          agent: "harmony",
-          instrument: "epiano",
+    const s = chord.start - bar.start;
+    const len = chord.end - chord.start;
+    if (pattern === "classical" && intensity >= 3) {
+      // Alberti figure: low, high, middle, high in eighths (in compound meters: low-mid-high...).
+      const order = v.length >= 4 ? [0, 3, 1, 3, 2, 3] : [0, 2, 1, 2];
+      const step = 0.5;
+      for (let k = 0; s + k * step < s + len - 1e-9; k++) {
+        const pitch = v[order[k % order.length]!]!;
+        p.note(
           pitch,
-          velocity: velocity(
-            base -
-              (offset > 0 ? 6 : 0) +
-              jitter(4, ctx.seed, AGENT_KEY, bar.index, ticks(start - bar.start), pitch),
-          ),
-          start: onGrid(start),
-          duration: onGrid(Math.min(duration, chord.end - start - 0.05)),
-        });
+          s + k * step,
+          Math.min(step * 0.95, len - k * step - 0.05),
+          base - 6 + (k === 0 ? 6 : 0),
+        );
       }
+      return;
+    }
+    for (const [offset, duration, accent] of hits(pattern, p, chord, intensity)) {
+      // Stay inside the chord even after the feel and humanization.
+      const d = Math.min(duration, chord.end - bar.start - offset - 0.05);
+      for (const pitch of v) p.note(pitch, offset, d, base + accent);
+      // Spread voicings, loud: the top voice doubled an octave up (ballad and classical climaxes).
+      if (doubled && v[v.length - 1]! + 12 <= 84) p.note(v[v.length - 1]! + 12, offset, d, base + accent - 4);
     }
   });
-  return out;
+  return p.out;
 }
 
-/** The harmony agent ("harmony" on the "epiano" voice). */
-export const harmonyAgent: Agent = barAgent("harmony", "epiano", playBar);
+/** A fresh harmony agent ("harmony" on the "epiano" voice), with its own bar cache. */
+export function createHarmonyAgent(): Agent {
+  return barAgent("harmony", "epiano", playBar);
+}
+
+/** The harmony agent. */
+export const harmonyAgent: Agent = createHarmonyAgent();

@@ -1,8 +1,9 @@
 // Test fixtures: the example songs and small charts that exercise odd corners.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { NoteEvent } from "@performia/protocol";
 import { beats } from "@performia/protocol";
-import type { Agent, MusicalContext } from "./agent.js";
+import type { Agent, MusicalContext, PerformerView } from "./agent.js";
 import type { CompiledSong } from "./song.js";
 import { compileSong, loadSong } from "./song.js";
 
@@ -63,8 +64,34 @@ export const ALL_SONGS: [string, CompiledSong][] = [
   ["six-eight", sixEight],
 ];
 
+/** Every chart of the songbook (apps/engine/examples/songs), by name. */
+export function songbook(): [string, CompiledSong][] {
+  const folder = dirname(exampleFile("blues-in-a"));
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f): [string, CompiledSong] => {
+      const name = f.replace(/\.json$/, "");
+      return [name, loadExample(name)];
+    });
+}
+
+/**
+ * A performer who plays a four-note phrase in the middle of the song and then rests: what the
+ * engine would hand the responder once the rest has been heard.
+ */
+export function restingPerformer(song: CompiledSong): PerformerView {
+  const at = Math.max(0, Math.floor(song.totalBeats / 2) - 6);
+  const notes = [0, 0.5, 1, 2].map((t, i) => ({
+    start: beats(at + t),
+    end: beats(at + t + 0.45),
+    midi: [64, 67, 69, 67][i]!,
+  }));
+  return { now: beats(at + 4), notes };
+}
+
 export function ctxFor(song: CompiledSong, seed = 7, style = "rock"): MusicalContext {
-  return { song, style, seed };
+  return { song, style, seed, performer: restingPerformer(song) };
 }
 
 /** Every note of the song from one agent, in one call. */

@@ -15,19 +15,29 @@ export const AgentName = z.string().regex(/^[a-z][a-z0-9-]*$/, "agent names are 
 export type AgentName = z.infer<typeof AgentName>;
 
 /** An instrument voice of the synthesizer. */
-export const INSTRUMENTS = ["bass", "drums", "epiano", "guitar", "voice"] as const;
+export const INSTRUMENTS = ["bass", "drums", "epiano", "guitar", "voice", "pad", "vibes"] as const;
 export const Instrument = z.enum(INSTRUMENTS);
 export type Instrument = z.infer<typeof Instrument>;
 
 /** General MIDI percussion keys used by the drum agent and the drum voice. */
 export const DRUM = {
   kick: 36,
+  sideStick: 37,
   snare: 38,
+  lowFloorTom: 41,
   closedHat: 42,
+  highFloorTom: 43,
   pedalHat: 44,
+  lowTom: 45,
   openHat: 46,
+  lowMidTom: 47,
+  highMidTom: 48,
   crash: 49,
+  highTom: 50,
   ride: 51,
+  rideBell: 53,
+  tambourine: 54,
+  shaker: 70,
 } as const;
 
 /** A note an agent wants played, in beats. Pure data, no frames. */

@@ -6,7 +6,14 @@ import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { defaultBand } from "@performia/agents";
-import type { FollowMode, Settings, SettingsChange, SettingsInput, SettingsPatch } from "@performia/protocol";
+import type {
+  FollowMode,
+  Settings,
+  SettingsChange,
+  SettingsInput,
+  SettingsPatch,
+  SongMap,
+} from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema, framesToSeconds, frames } from "@performia/protocol";
 import { runOffline } from "../drivers/offline.js";
 import { WavSource } from "../drivers/wav-source.js";
@@ -30,6 +37,8 @@ export interface PerformOptions {
   readonly style?: string;
   readonly followMode?: FollowMode;
   readonly countInBars?: number;
+  /** A live intensity (1–5) for every section; undefined follows the chart. */
+  readonly intensity?: number;
   /** A SoundFont path (already resolved), or undefined for the built-in voices. */
   readonly soundFont?: string;
   readonly tempo?: number | null;
@@ -73,12 +82,45 @@ export interface PerformResult {
 }
 
 /** Default settings of every agent of the default band. */
+/** The band's balance out of the box: the rhythm section forward, colours behind it. */
+const DEFAULT_VOLUME: Readonly<Record<string, number>> = {
+  bass: 0.8,
+  drums: 0.8,
+  harmony: 0.6,
+  guitar: 0.55,
+  pad: 0.5,
+  responder: 0.6,
+};
+
 export function defaultAgentSettings(mute: readonly string[] = []): SettingsInput["agents"] {
   const agents: NonNullable<SettingsInput["agents"]> = {};
   for (const a of defaultBand()) {
-    agents[a.name] = { enabled: !mute.includes(a.name), volume: a.name === "harmony" ? 0.6 : 0.8 };
+    agents[a.name] = { enabled: !mute.includes(a.name), volume: DEFAULT_VOLUME[a.name] ?? 0.7 };
   }
   return agents;
+}
+
+/** The session a performance records to (a new file in the sessions folder unless one is named), or none. */
+export async function openRecorder(
+  song: SongMap,
+  settings: Settings,
+  options: { readonly record?: boolean; readonly sessionPath?: string; readonly sessionsDir?: string },
+  inputName: string,
+): Promise<{ sessionPath: string | null; recorder: SessionWriter | null }> {
+  const sessionPath =
+    (options.record ?? true)
+      ? (options.sessionPath ?? newSessionPath(sessionsDir(options.sessionsDir), song.title))
+      : null;
+  const recorder = sessionPath
+    ? await SessionWriter.create(sessionPath, {
+        song,
+        settings,
+        engineVersion: ENGINE_VERSION,
+        inputName,
+        createdAt: new Date().toISOString(),
+      })
+    : null;
+  return { sessionPath, recorder };
 }
 
 export function newSessionPath(dir: string, songName: string): string {
@@ -125,6 +167,7 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     style: options.style ?? song.style ?? "rock",
     followMode: options.followMode,
     countInBars: options.countInBars ?? 0,
+    intensity: options.intensity ?? null,
     soundFont: options.soundFont ?? null,
     tempo: options.tempo ?? null,
     startFrame: Math.round((options.startSeconds ?? 0) * source.sampleRate),
@@ -138,19 +181,7 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
   }
   const settings = settingsResult.data;
 
-  const record = options.record ?? true;
-  const sessionPath = record
-    ? (options.sessionPath ?? newSessionPath(sessionsDir(options.sessionsDir), song.title))
-    : null;
-  const recorder = sessionPath
-    ? await SessionWriter.create(sessionPath, {
-        song,
-        settings,
-        engineVersion: ENGINE_VERSION,
-        inputName: basename(options.input),
-        createdAt: new Date().toISOString(),
-      })
-    : null;
+  const { sessionPath, recorder } = await openRecorder(song, settings, options, basename(options.input));
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const stage = new AnalysisStage(pool, settings.sampleRate, { batchHops: 32 });
@@ -192,6 +223,11 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     const cpu = process.cpuUsage(cpu0);
     const decisionsByAgent: Record<string, number> = {};
     for (const a of defaultBand()) decisionsByAgent[a.name] = 0;
+    if (stage.losses.tasks > 0) {
+      warnings.push(
+        `the analysis lost ${stage.losses.tasks} task(s) (a worker crashed or hung: ${stage.losses.lastError}); their ${stage.losses.hops} hops were recorded as missed, the worker was replaced and the band played on`,
+      );
+    }
     for (const f of pipeline.log.agentFailures) {
       const at = framesToSeconds(frames(f.frame), settings.sampleRate).toFixed(2);
       warnings.push(

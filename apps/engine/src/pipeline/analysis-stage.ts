@@ -41,7 +41,8 @@ export class AnalysisStage {
   private pending: number[] = [];
   private readonly results = new Map<number, HopFeatures>();
   private inflight: Inflight[] = [];
-  private failure: Error | null = null;
+  /** Tasks the pool lost (a worker crashed or hung): their hops are missed, the show goes on. */
+  readonly losses = { tasks: 0, hops: 0, lastError: "" };
   /** The last hop the pipeline asked for: results for earlier hops that arrive late are dropped. */
   private lastTaken = 0;
 
@@ -96,7 +97,11 @@ export class AnalysisStage {
           });
         },
         (err: unknown) => {
-          this.failure = err instanceof Error ? err : new Error(String(err));
+          // A crashed or hung worker: piscina replaces it; these hops are missed (and recorded
+          // as missed, so a replay reproduces them).
+          this.losses.tasks++;
+          this.losses.hops += hops.length;
+          this.losses.lastError = err instanceof Error ? err.message : String(err);
         },
       );
     this.inflight.push({ firstHop: first, promise });
@@ -109,7 +114,6 @@ export class AnalysisStage {
       await this.inflight[0]!.promise;
       this.inflight.shift();
     }
-    if (this.failure) throw this.failure;
   }
 
   /**

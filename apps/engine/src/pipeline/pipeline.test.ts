@@ -58,8 +58,9 @@ describe("the pipeline", () => {
     const byAgent = (a: string) => pipeline.log.decisions.filter((d) => d.agent === a);
     expect(byAgent("broken").length).toBeGreaterThan(0);
     expect(Math.max(...byAgent("broken").map((d) => d.start))).toBeLessThan(4);
+    // Everyone else played on into the last bar (its downbeat may be humanized a hair early).
     for (const a of ["bass", "drums", "harmony"])
-      expect(Math.max(...byAgent(a).map((d) => d.start))).toBeGreaterThan(12);
+      expect(Math.max(...byAgent(a).map((d) => d.start))).toBeGreaterThan(11.5);
     // Never asked again after it threw.
     expect(calls).toBe(callsAtFailure);
   });

@@ -8,7 +8,7 @@
  * waits: the driver makes sure the analysis it needs is there (offline) or lets it miss (live).
  */
 import { CausalTracker, Synth, mixInto, type BandSynth } from "@performia/dsp";
-import type { Agent, CompiledSong, MusicalContext } from "@performia/agents";
+import type { Agent, CompiledSong, MusicalContext, PerformerView } from "@performia/agents";
 import {
   applyEnding,
   checkKey,
@@ -18,6 +18,7 @@ import {
   countInNotes,
   defaultBand,
   playBand,
+  toPerformerView,
 } from "@performia/agents";
 import type {
   AnalysisFrame,
@@ -39,6 +40,8 @@ import type { SessionWriter } from "../session/index.js";
 import type { AnalysisStage } from "./analysis-stage.js";
 import { Scheduler } from "./scheduler.js";
 
+/** Performer notes remembered for the responder. */
+const HEARD_KEPT = 64;
 /** The key heard is compared with the chart's once it is this confident, */
 const KEY_CHECK_CONFIDENCE = 0.6;
 /** and this far into the performance (the key estimate needs a few phrases). */
@@ -65,6 +68,24 @@ export interface PipelineOptions {
   readonly band?: readonly Agent[];
   /** Keep every decision, beat and update in memory (replay compares them). */
   readonly keep?: boolean;
+  /**
+   * Live: render notes this many frames before their decided frame, so that after the device's
+   * round trip they sound on the performer's beat. Only the rendering moves: decisions (and so
+   * replays) are the same.
+   */
+  readonly renderAheadFrames?: number;
+  /** Live: a clock (ms) to time the stages of each block with (measured only, never decides). */
+  readonly clock?: () => number;
+}
+
+/** Time spent in the stages of the last block, in ms (when the pipeline has a clock). */
+export interface StageTimings {
+  /** Taking the analysis results and tracking (onsets, beats, tempo, chords). */
+  analysisMs: number;
+  /** Conductor, agents and scheduler. */
+  agentsMs: number;
+  /** Synth and mix. */
+  synthMs: number;
 }
 
 /** What the pipeline keeps when asked to (for replay checks and summaries). */
@@ -102,6 +123,11 @@ export class Pipeline {
   private readonly scheduled: SettingsChange[];
   private readonly script: SettingsChange[];
   private readonly keysReported = new Set<string>();
+  /** The performer's recent notes in performance beats (the last one open while it sounds). */
+  private readonly heard: { start: number; end: number; midi: number }[] = [];
+  private heardChanged = false;
+  private viewBeat = -Infinity;
+  private performerView: PerformerView = { now: beats(0), notes: [] };
   /** Where the chart's last bar starts (in its beats): the ending. */
   private readonly lastBarStart: number;
   /** Agents that threw: logged once and silenced for the rest of the performance. */
@@ -118,6 +144,10 @@ export class Pipeline {
   readonly counts = { onsets: 0, beats: 0, hops: 0, missed: 0, decisions: 0 };
   /** Decisions made so far, per agent. */
   readonly decisionsByAgent: Record<string, number> = {};
+  /** Stage times of the last block (zeros without a clock). */
+  readonly timings: StageTimings = { analysisMs: 0, agentsMs: 0, synthMs: 0 };
+  private readonly clock: (() => number) | null;
+  private readonly ahead: number;
 
   constructor(private readonly options: PipelineOptions) {
     this.settings = options.settings;
@@ -139,11 +169,13 @@ export class Pipeline {
     this.scheduled = [...(options.scheduledChanges ?? [])].sort((a, b) => a.frame - b.frame);
     this.script = [...(options.script ?? [])].sort((a, b) => a.frame - b.frame);
     this.nextHop = options.analysis.hopSize;
-    this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
+    this.context = this.makeContext();
     this.synth =
       options.render === false
         ? null
         : (options.synth ?? new Synth({ sampleRate: this.settings.sampleRate, seed: this.settings.seed }));
+    this.clock = options.clock ?? null;
+    this.ahead = Math.max(0, Math.round(options.renderAheadFrames ?? 0));
     this.applyVolumes();
     this.noteUpdate(this.conductor.update(frames(0), "start"));
   }
@@ -168,6 +200,8 @@ export class Pipeline {
   process(input: Float32Array, n: number, out: Float32Array): void {
     const start = frames(this.frameNow);
     const end = this.frameNow + n;
+    const clock = this.clock;
+    const t0 = clock ? clock() : 0;
     this.applyDueChanges(start);
     this.recorder?.recordInput(start, input, n);
 
@@ -189,15 +223,17 @@ export class Pipeline {
     if (analysed) this.recorder?.recordAnalysis(analysed);
     if (events) this.recorder?.recordEvents(events);
 
+    const t1 = clock ? clock() : 0;
     // Agents, asked ahead of the playhead; the scheduler places their notes at frames.
     // The window is in performance beats; agents are asked in the chart's (the form may repeat or
     // jump), and their notes moved back. Before beat 0: the count-in.
     const window = this.conductor.nextWindow(start, n);
     if (window) {
+      this.updatePerformerView(start);
       const notes: NoteEvent[] = [];
       if (window.from < 0) countInNotes(window, this.compiled.beatsPerBar, notes);
       for (const piece of this.conductor.songWindows(window)) {
-        const played = playBand(this.band, this.enabled, piece.song, this.context);
+        const played = playBand(this.band, this.enabled, piece.song, this.contextFor(piece.offset));
         for (const f of played.failures) {
           this.silenced.add(f.agent);
           this.log.agentFailures.push({ frame: start, agent: f.agent, error: f.error });
@@ -220,10 +256,12 @@ export class Pipeline {
       }
     }
 
-    // Synth and mix.
+    // Synth and mix (live, `ahead` frames early: the device's round trip).
+    const t2 = clock ? clock() : 0;
     const synth = this.synth;
     if (synth) {
-      this.scheduler.due(start, end, (d, offset) => {
+      const ahead = this.ahead;
+      this.scheduler.due(start + ahead, end + ahead, (d, offset) => {
         synth.noteOn(
           this.channels.get(d.agent) ?? 0,
           d.instrument,
@@ -237,9 +275,15 @@ export class Pipeline {
       const performer = this.settings.mix === "full" ? input : null;
       mixInto(out, performer, this.settings.performerGain, this.bandBuffer, this.settings.bandGain, n);
     } else {
-      this.scheduler.due(start, end, noop);
+      this.scheduler.due(start + this.ahead, end + this.ahead, noop);
     }
     this.frameNow = end;
+    if (clock) {
+      const t3 = clock();
+      this.timings.analysisMs = t1 - t0;
+      this.timings.agentsMs = t2 - t1;
+      this.timings.synthMs = t3 - t2;
+    }
   }
 
   /** Record the end of the performance. */
@@ -262,6 +306,7 @@ export class Pipeline {
         break;
       case "pitch":
         this.latest.hz = ev.hz;
+        this.hearPitch(ev);
         break;
       case "chord":
         this.latest.chord = ev.label;
@@ -299,7 +344,7 @@ export class Pipeline {
     for (const [name, a] of Object.entries(this.settings.agents)) {
       if (before.agents[name]?.enabled !== false && !a.enabled) this.scheduler.cancel(name);
     }
-    this.context = { song: this.compiled, style: this.settings.style, seed: this.settings.seed };
+    this.context = this.makeContext();
     this.applyVolumes();
     const u = this.conductor.applySettings(this.settings, frame);
     if (u) this.noteUpdate(u);
@@ -311,6 +356,55 @@ export class Pipeline {
         ...("at" in r ? { at: r.at } : { error: r.error }),
       });
     }
+  }
+
+  /** The context in the chart's beats of a window piece (the performer's notes moved with it). */
+  private contextFor(offset: number): MusicalContext {
+    if (offset === 0) return this.context;
+    const v = this.performerView;
+    return {
+      ...this.context,
+      performer: {
+        now: beats(v.now - offset),
+        notes: v.notes.map((x) => ({ ...x, start: beats(x.start - offset), end: beats(x.end - offset) })),
+      },
+    };
+  }
+
+  /** The agents' context: the song, style, seed, live intensity and what the performer played. */
+  private makeContext(): MusicalContext {
+    return {
+      song: this.compiled,
+      style: this.settings.style,
+      seed: this.settings.seed,
+      intensity: this.settings.intensity,
+      performer: this.performerView,
+    };
+  }
+
+  /**
+   * What the performer played, for the responder: pitch events become notes in performance beats.
+   * The view is rebuilt when a note starts or ends, or when `now` moves by a sixteenth (not every
+   * block). Runs on the pipeline thread.
+   */
+  private hearPitch(ev: { frame: number; hz: number | null }): void {
+    const beat = this.conductor.tempoMap.beatAtFrame(frames(ev.frame));
+    const open = this.heard[this.heard.length - 1];
+    if (open && open.end === Infinity) open.end = beat;
+    if (ev.hz !== null && ev.hz > 0)
+      this.heard.push({ start: beat, end: Infinity, midi: 69 + 12 * Math.log2(ev.hz / 440) });
+    if (this.heard.length > HEARD_KEPT) this.heard.splice(0, this.heard.length - HEARD_KEPT);
+    this.heardChanged = true;
+  }
+
+  private updatePerformerView(now: SampleFrame): void {
+    const beat = Math.floor(this.conductor.tempoMap.beatAtFrame(now) * 4) / 4;
+    if (!this.heardChanged && beat === this.viewBeat) return;
+    this.heardChanged = false;
+    this.viewBeat = beat;
+    const notes = this.heard.map((n) => (n.end === Infinity ? { ...n, end: Math.max(n.start, beat) } : n));
+    this.performerView = toPerformerView(notes, beat);
+    this.context = this.makeContext();
   }
 
   private applyVolumes(): void {

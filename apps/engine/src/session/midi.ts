@@ -19,7 +19,7 @@ const PROGRAM: Record<string, number> = {
   guitar: 27,
   voice: 52,
   pad: 89,
-  lead: 11,
+  vibes: 11,
 };
 const DRUM_CHANNEL = 9;
 

@@ -117,6 +117,23 @@ describe("beat tracker: ramps, steps and 4:3 levels", () => {
       expect(Math.abs(tempoAt(events, t) - 100) / 100).toBeLessThan(0.04);
   });
 
+  for (const [a, b, pattern] of [
+    [110, 88, "half"],
+    [125, 151, "sparse"],
+  ] as const) {
+    it(`reports a ${a} -> ${b} BPM step (on a beat, ${pattern} drums) within two new beats`, () => {
+      const step = beatTimesOf(16, () => a, 0.3).find((t) => t >= 6)! - 0.0005;
+      const bpmAt = (t: number): number => (t < step ? a : b);
+      const beats = beatTimesOf(16, bpmAt, 0.3);
+      const audio = drumTrack(beats, DRUM_PATTERNS[pattern]!, 16, SR, { jitter: 0.003, seed: a });
+      const { events } = analyzeSignal(audio, SR);
+      expect(Math.abs(tempoAt(events, step - 0.1) - a) / a).toBeLessThan(0.04);
+      for (let t = step + (2 * 60) / b; t < 16; t += 0.25)
+        expect(Math.abs(tempoAt(events, t) - b) / b).toBeLessThan(0.04);
+      expect(liveRecall(events, beats, step + 1)).toBeGreaterThan(0.9);
+    });
+  }
+
   it("stops beating when the band stops (at most the one beat already due)", () => {
     const beats = beatTimesOf(10, () => 120, 0.3);
     const audio = new Float32Array(12 * SR);
@@ -124,6 +141,16 @@ describe("beat tracker: ramps, steps and 4:3 levels", () => {
     const { events } = analyzeSignal(audio, SR);
     const last = beats[beats.length - 1]!;
     expect(beatsOf(events).filter((b) => b.frame / SR > last + 0.1).length).toBeLessThanOrEqual(1);
+    expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.95);
+  });
+
+  it("does not emit the beat due after the last hit when every beat had a hit", () => {
+    const beats = beatTimesOf(10, () => 120, 0.3);
+    const audio = new Float32Array(12 * SR);
+    audio.set(drumTrack(beats, DRUM_PATTERNS.sparse!, 10, SR, { jitter: 0.003, seed: 6 }));
+    const { events } = analyzeSignal(audio, SR);
+    const last = beats[beats.length - 1]!;
+    expect(beatsOf(events).filter((b) => b.frame / SR > last + 0.1).length).toBe(0);
     expect(liveRecall(events, beats, 5)).toBeGreaterThan(0.95);
   });
 });

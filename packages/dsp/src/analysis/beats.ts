@@ -18,11 +18,25 @@
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
  *   is damped in the observation and the challengers may not bring it back.
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
- *   also collects clearly more onset mass at its last 4 beats restarts the filter there.
+ *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
+ *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
+ *   phase is then re-derived from the last 1.5 s only (the part at the new tempo).
+ * - Onset re-anchoring (faster still, from the onsets themselves): a strong onset off the beat
+ *   grid, one period of a plausible new tempo (or two, with an onset in between) after the last
+ *   onset on a beat, with every strong onset in between on the new half-beats, while the old
+ *   grid's next beat passed without an onset; not when a like onset came half a bar, a bar or two
+ *   bars earlier (the pattern's own syncopation), nor when the old pulse was weak or the new
+ *   interval common in the long window. The tempo and the beat restart on that onset at once
+ *   (reported as a beat itself when it is at most 1.5 hops old: at most ~27 ms late)
+ *   (d07: ~0.5 s after the step instead of ~1.1 s); for 1.5 s the windows may only refine it
+ *   (they still hold the old tempo) and each onset on a new beat measures the period again.
  * - Ramps: the steady slope of the log tempo over the last 2 s is extrapolated 1.5 s ahead (the
  *   observation lags a changing tempo by about that much).
  * - Silence: no beat is emitted once the detection function has stayed low for longer than a beat
- *   and than the longest recent gap between onsets (the band has stopped).
+ *   and than the longest recent gap between onsets (the band has stopped). On a track where
+ *   nearly every beat has an onset, a beat whose onset has not come 60 ms after its time is
+ *   dropped (the beat after the last hit; the live window allows 70 ms, so waiting costs nothing).
+ *   A held beat whose onset comes is put on that onset, so it is never reported late.
  * Fixed-size buffers allocated in the constructor; nothing big is allocated per hop.
  */
 import FFT from "fft.js";
@@ -49,6 +63,12 @@ const STEP_RATIO = 1.3;
 const STEP_UPDATES = 1;
 const STEP_PULSE_BEATS = 4;
 const STEP_PULSE_MARGIN = 1.35;
+/** ... or whose last LOST_BEATS beats collect LOST_MARGIN times what the tracker's own last
+ * beats collected (they have lost the onsets). */
+const LOST_BEATS = 3;
+const LOST_MARGIN = 2.5;
+/** (natural log of the largest step it may take: not to 2:3 or 3:2 of the current tempo) */
+const LOST_MAX_STEP = 0.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
 const TRANSITION_FLOOR = 0.1;
@@ -84,14 +104,49 @@ const TREND_LEAD = 1.5;
 const TREND_MAX = 0.06;
 const TREND_MIN_R2 = 0.8;
 /** Octave corrections of the first estimate are allowed for this long after it. */
-const EARLY_LEVEL_SECONDS = 2.5;
+const EARLY_LEVEL_SECONDS = 4.5;
 /** (see levelAgrees) */
 const LEVEL_PULSE_MARGIN = 1.1;
 const ALPHA = 0.9;
 const TIGHTNESS = 5;
+/** Onset re-anchoring (a tempo step seen in the onsets themselves, before any window sees it):
+ * a strong onset (IOI_STRONG of the usual per-beat peak) off the beat grid (farther than
+ * IOI_OFF_GRID of a period from every beat and half-beat), one or two periods of a plausible new
+ * tempo after the last strong onset on a beat (within IOI_ON_BEAT of it), with every strong onset
+ * in between on the new half-beats (within IOI_TOL of a half-period), while the old grid's beats
+ * since that onset have lost theirs (nothing above IOI_LOST of the usual peak within ±3 hops):
+ * the new tempo starts there. For IOI_HOLD_SECONDS the windows may not move it back. */
+const IOI_STRONG = 0.4;
+const IOI_ON_BEAT = 0.1;
+const IOI_OFF_GRID = 0.12;
+const IOI_TOL = 0.15;
+const IOI_LOST = 0.25;
+const IOI_HOLD_SECONDS = 1.5;
+/** (not when an onset IOI_RECUR as strong came half a bar, a bar or two bars earlier: the
+ * pattern's own syncopation) */
+const IOI_RECUR = 0.5;
+const IOI_PEAKS = 32;
+/** (the re-anchoring onset is emitted as a beat when at most IOI_EMIT_HOPS old and more than
+ * IOI_EMIT_GAP of the new period after the last beat emitted) */
+const IOI_EMIT_HOPS = 1.5;
+const IOI_EMIT_GAP = 0.25;
+/** (only when the long window's normalised autocorrelation at the old period is IOI_LOCK or more
+ * and at the new one below IOI_NOVEL of that: a clear pulse, and an interval new to it) */
+const IOI_LOCK = 0.3;
+const IOI_NOVEL = 0.5;
+/** (meanwhile the observation is damped to HOLD_FLOOR farther than HOLD_STATES from it) */
+const HOLD_STATES = 5;
+const HOLD_FLOOR = 0.01;
+/** The beat period follows the tempo estimate when it moves by more than PERIOD_CHANGE (the
+ * phase stays put); the tempo is reported when it moves by more than REPORT_CHANGE (a ramp is
+ * followed within the 4 % that matter sooner). */
+const PERIOD_CHANGE = 0.01;
+const REPORT_CHANGE = 0.005;
 /** A tempo change larger than this re-derives the beat phase from the recent past. */
 const RESCORE_CHANGE = 0.04;
 const RESCORE_SECONDS = 2.5;
+/** After the fast step detector fired: only the recent past is at the new tempo. */
+const STEP_RESCORE_SECONDS = 1.5;
 /** Decay (in beats) of the weight of past beats when the phase is re-derived after a change. */
 const PHASE_BEATS = 3;
 /** Phase check: every tempo update, the comb of beat positions over the last few seconds at
@@ -111,6 +166,13 @@ const SILENCE_BEATS = 1.15;
 const SILENCE_RATIO = 0.2;
 const SILENCE_HISTORY_SECONDS = 4;
 const SILENCE_GAP = 1.1;
+/** The band may have stopped: on a track where nearly every beat has an onset near it (the
+ * running rate of beats without one is at most QUIET_MAX_MISS), a beat whose onset (HIT_RATIO of
+ * the usual peak) has not shown up by its hop is held up to WAIT_HOPS hops (the live window
+ * allows 70 ms) and dropped if none comes. */
+const HIT_RATIO = 0.1;
+const WAIT_HOPS = 6;
+const QUIET_MAX_MISS = 0.15;
 
 /** Whether a tempo ratio is close to 2 or 1/2 (a metrical-level change, not a tempo step). */
 function isOctave(ratio: number): boolean {
@@ -118,7 +180,7 @@ function isOctave(ratio: number): boolean {
 }
 
 export interface BeatStep {
-  /** New tempo estimate when it changed by more than 1% at this hop, else null. */
+  /** New tempo estimate when it moved by more than 0.5 % since the last one reported, else null. */
   tempo: number | null;
   /** Hop index (fractional) of a beat due at this hop, else null. */
   beatHop: number | null;
@@ -171,8 +233,13 @@ export class BeatTracker {
   private firstEstimate = Infinity;
   /** Set when the tempo filter restarted (a step): the beat phase is re-derived. */
   private changed = false;
+  /** Set when the fast step detector restarted it. */
+  private stepped = false;
   private readonly updateHops: number;
+  /** Tempo the beat period follows (BPM). */
   private bpm = 0;
+  /** Tempo last reported (BPM). */
+  private reported = 0;
   /** Beat period in hops (0 until a tempo is known). */
   private period = 0;
   private readonly weights: Float64Array;
@@ -188,6 +255,29 @@ export class BeatTracker {
   private phaseCount = 0;
   /** Running mean of the detection function's peak over one beat period (at each beat). */
   private beatPeak = 0;
+  /** Running rate of beats without an onset near them. */
+  private beatMiss = 1;
+  /** Hop of the last beat emitted. */
+  private lastEmitted = -Infinity;
+
+  // Onset re-anchoring.
+  /** Recent strong onsets (detection-function peak hops, sub-hop), a ring. */
+  private readonly peakHops = new Float64Array(IOI_PEAKS);
+  private readonly peakValues = new Float64Array(IOI_PEAKS);
+  private peakCount = 0;
+  /** The last strong onset on a beat of the grid (-1: none). */
+  private anchor = -1;
+  /** Pending step: its onset, new period and the hop by which the old beats are judged lost. */
+  private pendingOnset = -1;
+  private pendingPeriod = 0;
+  private pendingAt = -1;
+  /** No window may restart the tempo filter before this hop (after a re-anchoring). */
+  private holdUntil = -1;
+  /** The state of the re-anchored tempo. */
+  private holdState = 0;
+  /** The last onset on a new beat while held (-1: none) and the new period (hops). */
+  private ioiLast = -1;
+  private ioiPeriod = 0;
 
   /**
    * @param hopRate hops per second
@@ -246,7 +336,7 @@ export class BeatTracker {
 
   /** Current tempo estimate (BPM), or 0 before the first estimate. */
   tempo(): number {
-    return this.bpm;
+    return this.reported;
   }
 
   private odfAt(h: number): number {
@@ -264,15 +354,19 @@ export class BeatTracker {
     this.score[n % this.capacity] = this.period > 0 ? (1 - ALPHA) * value + ALPHA * this.pastMax(n) : value;
     out.tempo = null;
     out.beatHop = null;
+    if (this.period > 0 && this.beatPeak > 0 && this.lastBeat >= 0) this.reanchor(n, out);
 
     if ((n + 1) % this.updateHops === 0 && n + 1 >= MIN_HISTORY_SECONDS * this.hopRate) {
       const bpm = this.estimateTempo();
-      if (bpm > 0 && (this.bpm === 0 || Math.abs(bpm - this.bpm) / this.bpm > 0.01)) {
+      if (bpm > 0 && (this.bpm === 0 || Math.abs(bpm - this.bpm) / this.bpm > PERIOD_CHANGE)) {
         const jump = this.changed || (this.bpm > 0 && Math.abs(bpm - this.bpm) / this.bpm > RESCORE_CHANGE);
         this.changed = false;
         this.setTempo(bpm);
-        out.tempo = bpm;
         if (jump) this.rescore(n);
+      }
+      if (bpm > 0 && (this.reported === 0 || Math.abs(bpm - this.reported) / this.reported > REPORT_CHANGE)) {
+        this.reported = bpm;
+        out.tempo = bpm;
       }
       this.checkPhase(n);
     }
@@ -292,16 +386,243 @@ export class BeatTracker {
       this.predictAt = n;
     }
     if (this.predictAt >= 0 && n >= this.predictAt) {
+      this.countMiss();
       this.predictNext(n);
       this.predictAt = -1;
     }
     if (this.nextBeat >= 0 && n >= Math.floor(this.nextBeat) - this.leadHops) {
-      if (!this.silent(n)) out.beatHop = this.nextBeat;
+      if (this.waiting(n)) return out;
+      // (silence judged at the beat's own hop: a held beat must not count its wait as silence)
+      const due = Math.max(0, Math.floor(this.nextBeat) - this.leadHops);
+      // A beat held for its onset goes on the onset (the detection function peaks about leadHops
+      // after it first rises).
+      if (!this.silent(Math.min(n, due)) && !this.missing(n)) {
+        out.beatHop = n > due ? Math.max(this.nextBeat, n + this.leadHops) : this.nextBeat;
+        this.lastEmitted = out.beatHop;
+      }
       this.lastBeat = this.nextBeat;
       this.nextBeat = -1;
       this.predictAt = Math.round(this.lastBeat + this.period / 2);
     }
     return out;
+  }
+
+  /**
+   * Onset re-anchoring (see IOI_STRONG): looks at the detection-function peak at hop n-1 and at
+   * a pending step whose old beat is now due.
+   */
+  private reanchor(n: number, out: BeatStep): void {
+    if (this.pendingOnset >= 0 && n >= this.pendingAt) {
+      if (this.oldBeatsLost(this.pendingOnset, n))
+        this.applyStep(n, this.pendingOnset, this.pendingPeriod, out);
+      this.pendingOnset = -1;
+    }
+    const v = this.odfAt(n - 1);
+    if (!(
+      v >= IOI_LOST * this.beatPeak &&
+      v > this.odfAt(n) &&
+      v >= this.odfAt(n - 2) &&
+      v >= this.odfAt(n - 3)
+    ))
+      return;
+    // Sub-hop position of the peak (parabola through its neighbours).
+    const l = this.odfAt(n - 2);
+    const r = this.odfAt(n);
+    const denom = l - 2 * v + r;
+    const o = n - 1 + (denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / denom)) : 0);
+    if (this.hop < this.holdUntil && this.ioiLast >= 0) {
+      this.refineStep(n, o, out);
+      return;
+    }
+    const p = this.period;
+    const x = (o - this.lastBeat) / p;
+    if (Math.abs(x - Math.round(x)) <= IOI_ON_BEAT) {
+      this.anchor = o;
+      this.pendingOnset = -1;
+    }
+    this.peakHops[this.peakCount % IOI_PEAKS] = o;
+    this.peakValues[this.peakCount % IOI_PEAKS] = v;
+    this.peakCount++;
+    if (v < IOI_STRONG * this.beatPeak || this.anchor === o) return;
+    if (Math.abs(x - Math.round(2 * x) / 2) <= IOI_OFF_GRID || this.anchor < 0) return;
+    // A syncopation of the pattern recurs: a like onset half a bar, a bar or two bars earlier.
+    for (let k = 2; k <= 8; k *= 2) {
+      const c = Math.round(o - k * p);
+      if (c - 3 <= this.hop - this.capacity) break;
+      for (let h = c - 3; h <= c + 3; h++) if (this.odfAt(h) >= IOI_RECUR * v) return;
+    }
+    const a = this.anchor;
+    for (let m = 1; m <= 2; m++) {
+      let q = (o - a) / m;
+      const far = Math.abs(Math.log(q / p));
+      const bpm = (60 * this.hopRate) / q;
+      if (far <= CHALLENGER_MIN || far >= LOST_MAX_STEP || bpm < MIN_BPM || bpm > MAX_BPM) continue;
+      if (!this.halfBeatsAgree(a, o, q)) continue;
+      // The old tempo was clearly periodic, the new interval rare in it.
+      const own = this.acfAt(p);
+      if (!(own >= IOI_LOCK * this.acf[0]!) || this.acfAt(q) > IOI_NOVEL * own) continue;
+      // Two new beats: the one in between must have an onset (the new period is measured from it:
+      // the step may have come in the middle of the first interval).
+      if (m === 2) {
+        const mid = this.onsetNear(a + q, Math.max(2, IOI_TOL * q));
+        if (mid < 0) continue;
+        q = o - mid;
+      }
+      // The old grid's first beat after the anchor must have passed without an onset.
+      this.pendingOnset = o;
+      this.pendingPeriod = q;
+      this.pendingAt = Math.max(n, Math.ceil(a + p) + 4);
+      if (n >= this.pendingAt) {
+        if (this.oldBeatsLost(o, n)) this.applyStep(n, o, q, out);
+        this.pendingOnset = -1;
+      }
+      return;
+    }
+  }
+
+  /**
+   * While the re-anchored tempo is held: an onset where the next new beat was due (within
+   * IOI_TOL of a period) measures the period again (the first interval may have straddled the
+   * step); one well past it ends the refinement.
+   */
+  private refineStep(n: number, o: number, out: BeatStep): void {
+    const q = this.ioiPeriod;
+    const d = o - (this.ioiLast + q);
+    if (d < -Math.max(2, IOI_TOL * q)) return;
+    if (d > Math.max(2, IOI_TOL * q)) {
+      this.ioiLast = -1;
+      return;
+    }
+    this.ioiPeriod = o - this.ioiLast;
+    this.ioiLast = o;
+    const bpm = (60 * this.hopRate) / this.ioiPeriod;
+    this.holdState = Math.round(Math.log(bpm / MIN_BPM) / Math.log(GRID_STEP));
+    this.restartBelief(this.holdState);
+    this.setTempo(bpm);
+    if (Math.abs(bpm - this.reported) / this.reported > REPORT_CHANGE) {
+      this.reported = bpm;
+      out.tempo = bpm;
+    }
+  }
+
+  /** Restart the tempo filter's belief around state c. */
+  private restartBelief(c: number): void {
+    const belief = this.belief;
+    let total = 0;
+    for (let s = 0; s < belief.length; s++) {
+      const d = (s - c) / 3;
+      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
+      total += belief[s]!;
+    }
+    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+  }
+
+  /** Whether every strong onset strictly between hops a and o lies on a half-beat of period q
+   * from a. */
+  private halfBeatsAgree(a: number, o: number, q: number): boolean {
+    const h = q / 2;
+    const tol = Math.max(1.5, IOI_TOL * h);
+    for (let i = Math.max(0, this.peakCount - IOI_PEAKS); i < this.peakCount; i++) {
+      const t = this.peakHops[i % IOI_PEAKS]!;
+      if (t <= a + 1 || t >= o - 1 || this.peakValues[i % IOI_PEAKS]! < IOI_STRONG * this.beatPeak) continue;
+      const j = Math.round((t - a) / h);
+      if (Math.abs(t - a - j * h) > tol) return false;
+    }
+    return true;
+  }
+
+  /** The recent onset (IOI_LOST of the usual peak) nearest hop h within `tol` hops, or -1. */
+  private onsetNear(h: number, tol: number): number {
+    let best = -1;
+    for (let i = Math.max(0, this.peakCount - IOI_PEAKS); i < this.peakCount; i++) {
+      const t = this.peakHops[i % IOI_PEAKS]!;
+      if (Math.abs(t - h) <= tol && (best < 0 || Math.abs(t - h) < Math.abs(best - h))) best = t;
+    }
+    return best;
+  }
+
+  /** Largest detection-function value within ±3 hops of hop h. */
+  private peakAround(h: number): number {
+    const c = Math.round(h);
+    let m = 0;
+    for (let k = c - 3; k <= c + 3; k++) m = Math.max(m, this.odfAt(k));
+    return m;
+  }
+
+  /** Whether the old grid's beats from one period after the anchor up to hop `upTo` (judged to
+   * n - 3) had no onset above IOI_LOST of the usual peak within ±3 hops. */
+  private oldBeatsLost(upTo: number, n: number): boolean {
+    const p = this.period;
+    const th = IOI_LOST * this.beatPeak;
+    let any = false;
+    for (let b = this.anchor + p; b <= Math.max(upTo, this.anchor + p) && b <= n - 3; b += p) {
+      any = true;
+      if (this.peakAround(b) >= th) return false;
+    }
+    return any;
+  }
+
+  /** Restart the tempo at period q (hops) with a beat on the onset at hop o. */
+  private applyStep(n: number, o: number, q: number, out: BeatStep): void {
+    const bpm = (60 * this.hopRate) / q;
+    const c = Math.log(bpm / MIN_BPM) / Math.log(GRID_STEP);
+    this.restartBelief(c);
+    const span = Math.min(n, Math.round(n - this.anchor + 4));
+    this.setTempo(bpm);
+    this.reported = bpm;
+    out.tempo = bpm;
+    this.trendCount = 0;
+    this.challenger = -1;
+    this.challengerCount = 0;
+    this.stepCandidate = -1;
+    this.stepCount = 0;
+    this.longChallenger = -1;
+    this.longCount = 0;
+    this.ratioCount = 0;
+    this.ratioCandidate = -1;
+    this.phaseCandidate = -1;
+    this.phaseCount = 0;
+    this.changed = false;
+    this.stepped = false;
+    this.recomputeScore(n, span / this.hopRate);
+    this.lastBeat = o;
+    this.nextBeat = -1;
+    this.predictAt = Math.max(n, Math.round(o + q / 2));
+    // The onset itself is the first new beat when it is recent enough to be reported in time.
+    if (n - o <= IOI_EMIT_HOPS && o - this.lastEmitted > IOI_EMIT_GAP * q) {
+      out.beatHop = o;
+      this.lastEmitted = o;
+    }
+    this.anchor = o;
+    this.holdUntil = n + Math.round(IOI_HOLD_SECONDS * this.hopRate);
+    this.holdState = Math.round(c);
+    this.ioiLast = o;
+    this.ioiPeriod = q;
+  }
+
+  /** Whether the beat due now has gone without an onset so far (nothing above HIT_RATIO of the
+   * usual peak from 3 hops before its hop), on a track where nearly every beat has one. */
+  private missing(n: number): boolean {
+    if (this.beatPeak <= 0 || this.beatMiss > QUIET_MAX_MISS) return false;
+    const th = HIT_RATIO * this.beatPeak;
+    for (let h = n; h >= Math.floor(this.nextBeat) - this.leadHops - 3; h--)
+      if (this.odfAt(h) >= th) return false;
+    return true;
+  }
+
+  /** Update the rate of beats without an onset within ±4 hops of them (half a beat after the
+   * last one). */
+  private countMiss(): void {
+    if (this.beatPeak <= 0 || this.lastBeat < 0) return;
+    const b = Math.round(this.lastBeat);
+    let m = 0;
+    for (let h = b - 4; h <= b + 4; h++) m = Math.max(m, this.odfAt(h));
+    this.beatMiss = 0.8 * this.beatMiss + (m >= HIT_RATIO * this.beatPeak ? 0 : 0.2);
+  }
+
+  /** Hold a beat that has no onset yet up to WAIT_HOPS hops past its hop. */
+  private waiting(n: number): boolean {
+    return n - (Math.floor(this.nextBeat) - this.leadHops) < WAIT_HOPS && this.missing(n);
   }
 
   /**
@@ -352,7 +673,8 @@ export class BeatTracker {
    * and re-derive the beat phase from it, so that beats re-lock at once.
    */
   private rescore(n: number): void {
-    const span = this.recomputeScore(n);
+    const span = this.recomputeScore(n, this.stepped ? STEP_RESCORE_SECONDS : RESCORE_SECONDS);
+    this.stepped = false;
     const best = this.combPhase(n, span);
     if (this.nextBeat >= 0 || this.predictAt >= 0) {
       this.lastBeat = best;
@@ -406,8 +728,8 @@ export class BeatTracker {
 
   /** Recompute the cumulative score of the recent past under the current period; returns the
    * span (hops). */
-  private recomputeScore(n: number): number {
-    const span = Math.min(n, Math.round(RESCORE_SECONDS * this.hopRate), this.capacity - 1);
+  private recomputeScore(n: number, seconds = RESCORE_SECONDS): number {
+    const span = Math.min(n, Math.round(seconds * this.hopRate), this.capacity - 1);
     const first = n - span;
     for (let h = first; h <= n; h++) {
       const v = this.odfAt(h);
@@ -670,6 +992,14 @@ export class BeatTracker {
       }
     }
 
+    // After a re-anchoring the windows still hold mostly the old tempo: only refine near the new one.
+    if (this.hop < this.holdUntil) {
+      for (let s = 0; s < states; s++) {
+        if (Math.abs(s - this.holdState) <= HOLD_STATES) continue;
+        obsSum -= obs[s]! * (1 - HOLD_FLOOR);
+        obs[s] = obs[s]! * HOLD_FLOOR;
+      }
+    }
     // Predict (Gaussian transition + uniform floor), then update with the observation.
     const belief = this.belief;
     const kernel = this.kernel;
@@ -697,9 +1027,10 @@ export class BeatTracker {
     // A challenger (a tempo step): the short-window observation has clearly preferred another
     // tempo, 6-60% away and not at an octave, for a few updates. Restart the filter there.
     const so = this.shortObs;
+    const held = this.hop < this.holdUntil;
     let sBest = 0;
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
-    if (!(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
+    if (held || !(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
       sBest = -1;
     else if (!this.pulseAgrees(sBest, best)) sBest = -1;
     if (sBest >= 0) {
@@ -725,12 +1056,13 @@ export class BeatTracker {
       this.challenger = -1;
       this.challengerCount = 0;
     }
-    best = this.checkStep(best);
+    if (!held) best = this.checkStep(best);
     // The long-window observation alone has clearly preferred another tempo (an octave
     // included: an early wrong level), and the short one agrees, for a while: restart from it.
     let rBest = 0;
     for (let s = 0; s < states; s++) if (this.raw[s]! > this.raw[rBest]!) rBest = s;
     if (
+      !held &&
       Math.abs(rBest - best) > 4 &&
       this.raw[rBest]! > LONG_CHALLENGER_RATIO * this.raw[best]! &&
       (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
@@ -757,7 +1089,7 @@ export class BeatTracker {
       this.longChallenger = -1;
       this.longCount = 0;
     }
-    best = this.checkRatios(best);
+    if (!held) best = this.checkRatios(best);
     // Refine within the grid step by a parabola through the neighbouring beliefs.
     const l = belief[best - 1] ?? 0;
     const c = belief[best]!;
@@ -820,8 +1152,10 @@ export class BeatTracker {
     const ok =
       this.plausibleStep(c, best) &&
       vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
-      this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
-        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS);
+      (this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
+        STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
+        (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
+          this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
     if (!ok) {
       this.stepCandidate = -1;
       this.stepCount = 0;
@@ -842,7 +1176,21 @@ export class BeatTracker {
     }
     for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
     this.changed = true;
+    this.stepped = true;
     return c;
+  }
+
+  /** Mean detection-function peak (±3 hops) at the last `beats` beats the tracker emitted. */
+  private trackedSalience(beats: number): number {
+    if (this.lastBeat < 0 || this.period === 0) return 0;
+    let v = 0;
+    for (let k = 0; k < beats; k++) {
+      const h = Math.round(this.lastBeat - k * this.period);
+      let a = 0;
+      for (let d = -3; d <= 3; d++) a = Math.max(a, this.odfAt(h + d));
+      v += a;
+    }
+    return v / beats;
   }
 
   /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */

@@ -38,14 +38,25 @@ function drumCase(
   kind: string,
   a: number,
   b: number,
-  opts: { snr?: number; swing?: number; dropout?: number; seed?: number; dur?: number; extra?: string } = {},
+  opts: {
+    snr?: number;
+    swing?: number;
+    dropout?: number;
+    seed?: number;
+    dur?: number;
+    extra?: string;
+    /** Step on the first beat from 6 s (as the corpus generator does), not at 6 s. */
+    onBeat?: boolean;
+  } = {},
 ): Case {
   return {
     name,
     make: () => {
       const dur = opts.dur ?? 14;
-      const bpmAt = curve(kind, a, b);
-      const beats = beatTimesOf(dur, bpmAt, 0.2 + (opts.seed ?? 1) * 0.037);
+      const start = 0.2 + (opts.seed ?? 1) * 0.037;
+      const at = opts.onBeat ? beatTimesOf(dur, () => a, start).find((t) => t >= 6)! - 0.0005 : 6;
+      const bpmAt = curve(kind, a, b, at);
+      const beats = beatTimesOf(dur, bpmAt, start);
       let audio = drumTrack(beats, DRUM_PATTERNS[pattern]!, dur, SR, {
         swing: opts.swing,
         dropout: opts.dropout,
@@ -57,7 +68,7 @@ function drumCase(
       if (opts.extra === "stabs")
         audio = mix(audio, pluckedNotes(chordStabs(beats, [0], opts.seed), dur, SR));
       if (opts.snr !== undefined) audio = withNoise(audio, opts.snr, opts.seed);
-      return { audio, beats, bpmAt, steps: kind === "step" ? [6] : [] };
+      return { audio, beats, bpmAt, steps: kind === "step" ? [at] : [] };
     },
   };
 }
@@ -88,6 +99,32 @@ const cases: Case[] = [
   drumCase("rock190", "rock", "const", 190, 190, { seed: 21 }),
   drumCase("sync75ramp", "syncopated", "ramp", 75, 90, { seed: 22, dur: 18 }),
   drumCase("funk95to114n20", "funk", "step", 95, 114, { seed: 23, snr: 20 }),
+  drumCase("sparse125to150mel", "sparse", "step", 125, 150, { seed: 30, extra: "melody" }),
+  drumCase("sparse128to96n15", "sparse", "step", 128, 96, { seed: 31, snr: 15 }),
+  drumCase("half118to140", "half", "step", 118, 140, { seed: 32 }),
+  drumCase("break110to90", "breakbeat", "step", 110, 90, { seed: 33 }),
+  drumCase("rock120to100mel", "rock", "step", 120, 100, { seed: 34, extra: "melody" }),
+  drumCase("sparse105to126", "sparse", "step", 105, 126, { seed: 35 }),
+  drumCase("half100to120ramp", "half", "ramp", 100, 120, { seed: 36 }),
+  drumCase("rock140to115ramp", "rock", "ramp", 140, 115, { seed: 37, snr: 15 }),
+  drumCase("sparse110n15", "sparse", "const", 110, 110, { seed: 38, snr: 15 }),
+  drumCase("half95mel", "half", "const", 95, 95, { seed: 39, extra: "melody" }),
+  drumCase("sparse92to115ramp", "sparse", "ramp", 92, 115, { seed: 40, extra: "melody" }),
+  drumCase("rock150stabs", "rock", "const", 150, 150, { seed: 41, extra: "stabs" }),
+  drumCase("rock128to95b", "rock", "step", 128, 95, { seed: 50, snr: 15, onBeat: true }),
+  drumCase("sparse125to151melb", "sparse", "step", 125, 151, { seed: 51, extra: "melody", onBeat: true }),
+  drumCase("half110to88b", "half", "step", 110, 88, { seed: 52, onBeat: true }),
+  drumCase("break120to144b", "breakbeat", "step", 120, 144, { seed: 53, onBeat: true }),
+  drumCase("funk100to125melb", "funk", "step", 100, 125, { seed: 54, extra: "melody", onBeat: true }),
+  drumCase("sync135to108b", "syncopated", "step", 135, 108, { seed: 55, onBeat: true }),
+  drumCase("offbeat100to120b", "offbeat", "step", 100, 120, { seed: 56, onBeat: true }),
+  drumCase("rock90to112stabsb", "rock", "step", 90, 112, { seed: 57, extra: "stabs", onBeat: true }),
+  drumCase("funk120", "funk", "const", 120, 120, { seed: 58 }),
+  drumCase("break95", "breakbeat", "const", 95, 95, { seed: 59 }),
+  drumCase("sync100mel", "syncopated", "const", 100, 100, { seed: 60, extra: "melody" }),
+  drumCase("offbeat140n15", "offbeat", "const", 140, 140, { seed: 61, snr: 15 }),
+  drumCase("swing90", "rock", "const", 90, 90, { seed: 62, swing: 0.66 }),
+  drumCase("drop130", "syncopated", "const", 130, 130, { seed: 63, dropout: 0.15 }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
 ];
@@ -103,9 +140,9 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
   return { audio: pluckedNotes(chordStabs(beats, pos, seed), 14, SR), beats, bpmAt, steps: to ? [6] : [] };
 }
 
-const PER = 32 + 12 + 4;
+const PER = 32 + 12 + 4 + 1;
 function featuresOf(name: string, audio: Float32Array): Float32Array {
-  const path = `/tmp/beatdev-wt/${name}.f32`;
+  const path = `/tmp/beatdev3/${name}.f32`;
   if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
   const c = analysisConfig(SR);
   const hops = Math.floor(audio.length / c.hopSize);
@@ -127,6 +164,7 @@ function featuresOf(name: string, audio: Float32Array): Float32Array {
     out[o + 44] = f.hz ?? -1;
     out[o + 45] = f.confidence;
     out[o + 46] = f.rms;
+    out[o + 47] = f.hf;
   }
   writeFileSync(path, Buffer.from(out.buffer));
   return out;
@@ -151,6 +189,7 @@ function track(feat: Float32Array, missEvery = 0): Result {
     f.hz = feat[o + 44]! > 0 ? feat[o + 44]! : null;
     f.confidence = feat[o + 45]!;
     f.rms = feat[o + 46]!;
+    f.hf = feat[o + 47]!;
     const miss = missEvery > 0 && h % missEvery === 3;
     const t0 = performance.now();
     const r = tr.push(frames((h + 1) * c.hopSize), miss ? null : f);

@@ -1,7 +1,7 @@
 /**
  * Development harness for the onset detector (excluded from the build): the corpus (clean and
  * with white noise at 10 dB SNR) and signals made here (drum kits, articulated melodies,
- * plucked lines, chord stabs, mixes; clean, at 10 dB, and at 10 dB scaled to a loud -16 dBFS
+ * plucked lines, chord stabs, mixes, kits with soft hats; clean, at 15 and 10 dB, and at 10 dB scaled to a loud -16 dBFS
  * RMS: @L10), scored like the bench scorer (one-to-one matching within +-50 ms). TUNE='{...}'
  * overrides OnsetTuning.   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v]
  * Features are cached in CACHE_DIR (delete it after changing features.ts). Note: addKick ends
@@ -27,7 +27,7 @@ import {
   withNoise,
 } from "./test-signals.js";
 
-const CACHE_DIR = "/tmp/onsetdev-cache";
+const CACHE_DIR = "/tmp/onsetdev-o2";
 const SR = 44100;
 const HOP = 441;
 const LATENCY = 0.012;
@@ -157,7 +157,7 @@ for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"])
   }
 }
 
-function drumKit(bpm: number, pattern: string, duration: number, seed: number) {
+function drumKit(bpm: number, pattern: string, duration: number, seed: number, hatGain = 1) {
   const p = DRUM_PATTERNS[pattern]!;
   const r = rng(seed);
   const buf = new Float32Array(Math.round(duration * SR));
@@ -179,7 +179,7 @@ function drumKit(bpm: number, pattern: string, duration: number, seed: number) {
         hit = true;
       }
       if (p.hat.includes(pos)) {
-        addHat(buf, at, SR, 0.2 * a, seed * 100 + i);
+        addHat(buf, at, SR, 0.2 * a * hatGain, seed * 100 + i);
         hit = true;
       }
       if (hit && t < duration - 0.2) hits.push(t);
@@ -209,10 +209,25 @@ function loud(x: Float32Array, rms = 0.15): Float32Array {
   return x.map((v) => v * g);
 }
 
-for (const snr of [null, 10, "L10"] as const) {
+for (const snr of [null, 15, 10, "L10"] as const) {
   const sfx = snr === null ? "" : `@${snr}`;
   const noisy = (x: Float32Array, seed: number) =>
-    snr === null ? x : snr === 10 ? withNoise(x, snr, seed) : loud(withNoise(x, 10, seed));
+    snr === null ? x : snr === "L10" ? loud(withNoise(x, 10, seed)) : withNoise(x, snr, seed);
+  // Soft hats (0.15 of the level): the noise hides them first.
+  for (const [pattern, bpm, seed] of [
+    ["rock", 104, 31],
+    ["funk", 96, 32],
+    ["sparse", 120, 33],
+  ] as const) {
+    cases.push({
+      name: `s-softhat-${pattern}${sfx}`,
+      group: `s-softhat${sfx}`,
+      make: () => {
+        const k = drumKit(bpm, pattern, 10, seed, 0.15);
+        return { audio: noisy(k.signal, seed), onsets: k.hits };
+      },
+    });
+  }
   const drumSet: [string, number, number][] = [
     ["rock", 112, 1],
     ["syncopated", 96, 2],

@@ -34,7 +34,7 @@ export const GM_PROGRAM: Readonly<Record<string, number>> = {
   voice: 52,
   pad: 89,
   strings: 48,
-  lead: 11,
+  vibes: 11,
   organ: 16,
 };
 const DRUM_CHANNEL = 9;

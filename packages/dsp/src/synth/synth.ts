@@ -9,6 +9,8 @@ import { BassVoice } from "./voices/bass.js";
 import { DrumKit, DrumVoice, isHatChoke } from "./voices/drums.js";
 import { EPianoVoice } from "./voices/epiano.js";
 import { GuitarVoice } from "./voices/guitar.js";
+import { PadVoice } from "./voices/pad.js";
+import { VibesVoice } from "./voices/vibes.js";
 import { VocalVoice } from "./voices/vocal.js";
 
 export interface SynthOptions {
@@ -42,6 +44,8 @@ const DRUMS = 1;
 const EPIANO = 2;
 const GUITAR = 3;
 const VOICE = 4;
+const PAD = 5;
+const VIBES = 6;
 
 function kindOf(instrument: Instrument): number {
   switch (instrument) {
@@ -55,6 +59,10 @@ function kindOf(instrument: Instrument): number {
       return GUITAR;
     case "voice":
       return VOICE;
+    case "pad":
+      return PAD;
+    case "vibes":
+      return VIBES;
     default:
       return -1;
   }
@@ -86,12 +94,57 @@ class Slot {
   readonly epiano: EPianoVoice;
   readonly guitar: GuitarVoice;
   readonly vocal: VocalVoice;
+  readonly pad: PadVoice;
+  readonly vibes: VibesVoice;
   constructor(sampleRate: number, kit: DrumKit) {
     this.bass = new BassVoice(sampleRate);
     this.drum = new DrumVoice(kit);
     this.epiano = new EPianoVoice(sampleRate);
     this.guitar = new GuitarVoice(sampleRate);
     this.vocal = new VocalVoice(sampleRate);
+    this.pad = new PadVoice(sampleRate);
+    this.vibes = new VibesVoice(sampleRate);
+    this.prime();
+  }
+
+  /**
+   * Plays one sample of every kernel once, off the audio path: a kernel's first note and first
+   * block settle the representation of its fields (a number field first written with a double
+   * gets its box then), so that none of that happens on the audio path, whichever voice a
+   * note later lands on.
+   */
+  private prime(): void {
+    const buf = new Float32Array(2);
+    this.bass.start(48, 64);
+    this.bass.render(buf, 0, 1);
+    this.bass.release();
+    this.bass.render(buf, 1, 2);
+    this.drum.start(DRUM.ride, 64, 1);
+    this.drum.render(buf, 0, 2);
+    this.drum.start(DRUM.snare, 64, 1);
+    this.drum.render(buf, 0, 2);
+    this.drum.start(DRUM.kick, 64, 1);
+    this.drum.render(buf, 0, 2);
+    this.epiano.start(60, 64);
+    this.epiano.render(buf, 0, 1);
+    this.epiano.release();
+    this.epiano.render(buf, 1, 2);
+    this.guitar.start(52, 64, 1);
+    this.guitar.render(buf, 0, 1);
+    this.guitar.release();
+    this.guitar.render(buf, 1, 2);
+    this.vocal.start(60, 64, 1);
+    this.vocal.render(buf, 0, 1);
+    this.vocal.release();
+    this.vocal.render(buf, 1, 2);
+    this.pad.start(60, 64);
+    this.pad.render(buf, 0, 1);
+    this.pad.release();
+    this.pad.render(buf, 1, 2);
+    this.vibes.start(72, 64);
+    this.vibes.render(buf, 0, 1);
+    this.vibes.release();
+    this.vibes.render(buf, 1, 2);
   }
 }
 
@@ -204,6 +257,12 @@ export class Synth {
         break;
       case GUITAR:
         slot.guitar.start(p, vel, this.rng.nextInt());
+        break;
+      case PAD:
+        slot.pad.start(p, vel);
+        break;
+      case VIBES:
+        slot.vibes.start(p, vel);
         break;
       default:
         slot.vocal.start(p, vel, this.rng.nextInt());
@@ -359,6 +418,12 @@ export class Synth {
       case GUITAR:
         slot.guitar.render(tmp, from, to);
         break;
+      case PAD:
+        slot.pad.render(tmp, from, to);
+        break;
+      case VIBES:
+        slot.vibes.render(tmp, from, to);
+        break;
       default:
         slot.vocal.render(tmp, from, to);
     }
@@ -379,6 +444,12 @@ export class Synth {
       case GUITAR:
         slot.guitar.release();
         break;
+      case PAD:
+        slot.pad.release();
+        break;
+      case VIBES:
+        slot.vibes.release();
+        break;
       default:
         slot.vocal.release();
     }
@@ -394,6 +465,10 @@ export class Synth {
         return slot.epiano.done;
       case GUITAR:
         return slot.guitar.done;
+      case PAD:
+        return slot.pad.done;
+      case VIBES:
+        return slot.vibes.done;
       default:
         return slot.vocal.done;
     }

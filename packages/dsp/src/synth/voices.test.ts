@@ -163,6 +163,31 @@ describe("drums", () => {
     expect(tail(DRUM.ride)).toBeGreaterThan(open);
   });
 
+  it("the band's percussion keys: side stick short and woody, shaker and tambourine bright, ride bell pinging", () => {
+    const length = (x: Float32Array) => {
+      const p = peakAbs(x);
+      let last = 0;
+      for (let i = 0; i < x.length; i++) if (Math.abs(x[i]!) > 0.01 * p) last = i;
+      return last / SR;
+    };
+    for (const key of Object.values(DRUM)) expect(peakAbs(hit(key)), `key ${key}`).toBeGreaterThan(0.05);
+    const stick = hit(DRUM.sideStick);
+    const snare = hit(DRUM.snare);
+    expect(length(stick)).toBeLessThan(0.6 * length(snare));
+    expect(energyFraction(stick, SR, 300, 3000)).toBeGreaterThan(energyFraction(snare, SR, 300, 3000));
+    const shaker = hit(DRUM.shaker);
+    const tambourine = hit(DRUM.tambourine);
+    expect(energyFraction(shaker, SR, 3000, SR / 2)).toBeGreaterThan(0.7);
+    expect(length(shaker)).toBeLessThan(0.15);
+    expect(energyFraction(tambourine, SR, 4000, SR / 2)).toBeGreaterThan(0.7);
+    expect(length(tambourine)).toBeGreaterThan(length(shaker));
+    const bell = one("drums", DRUM.rideBell, 2, 0.01);
+    const ride = one("drums", DRUM.ride, 2, 0.01);
+    // The bell's ping stands out of its wash more than the ride's.
+    const tonal = (x: Float32Array) => peakAbs(x.subarray(SR / 2, SR)) / peakAbs(x.subarray(0, 2400));
+    expect(tonal(bell)).toBeGreaterThan(tonal(ride));
+  });
+
   it("every key sounds, including unknown ones, and drums ignore the duration", () => {
     for (let key = 27; key <= 90; key += 7) expect(peakAbs(hit(key))).toBeGreaterThan(0.05);
     const short = one("drums", DRUM.crash, 1, 0.001);
@@ -181,11 +206,70 @@ describe("levels", () => {
       ["epiano", 60],
       ["guitar", 52],
       ["voice", 64],
+      ["vibes", 72],
     ];
     for (const [instrument, pitch] of cases) {
       const p = peakAbs(one(instrument, pitch, 0.5));
       expect(p, `${instrument} ${pitch}`).toBeGreaterThan(0.15);
       expect(p, `${instrument} ${pitch}`).toBeLessThan(0.55);
     }
+  });
+
+  it("a held pad sits under the band: about as loud (RMS) as an electric piano note, a lower peak", () => {
+    const held = (instrument: Instrument, pitch: number) => one(instrument, pitch, 1);
+    const pad = held("pad", 60);
+    const epiano = held("epiano", 60);
+    expect(rms(pad, 0, SR)).toBeGreaterThan(0.3 * rms(epiano, 0, SR));
+    expect(rms(pad, 0, SR)).toBeLessThan(1.2 * rms(epiano, 0, SR));
+    expect(peakAbs(pad)).toBeLessThan(peakAbs(epiano));
+  });
+});
+
+describe("pad", () => {
+  it("A3 sounds at 220 Hz with a slow attack, sustains while held and fades after", () => {
+    const x = one("pad", 57, 3, 2);
+    expect(autocorrHz(x, SR, SR, 8192, 100, 1000)).toBeCloseTo(220, 0);
+    expect(rms(x, 0, 0.02 * SR)).toBeLessThan(0.2 * rms(x, 0.5 * SR, 0.6 * SR));
+    expect(rms(x, 1.8 * SR, 1.9 * SR)).toBeGreaterThan(0.8 * rms(x, 0.9 * SR, 1 * SR));
+    expect(rms(x, 2.5 * SR, 2.6 * SR)).toBeLessThan(0.5 * rms(x, 1.8 * SR, 1.9 * SR));
+    expect(peakAbs(x, 0, 2 * SR)).toBeGreaterThan(0.05);
+    expect(peakAbs(x, 0, 2 * SR)).toBeLessThan(0.6);
+  });
+
+  it("is a filtered saw: rich in harmonics, but dark (little above 5 kHz)", () => {
+    const x = one("pad", 57, 1.5).subarray(SR, 1.5 * SR);
+    expect(energyFraction(x, SR, 300, 5000)).toBeGreaterThan(0.1);
+    expect(energyFraction(x, SR, 5000, SR / 2)).toBeLessThan(0.05);
+  });
+
+  it("beats: three detuned saws make the level move slowly (chorus)", () => {
+    const x = one("pad", 57, 2.5);
+    const levels = [];
+    for (let i = SR; i + 2400 < 2.4 * SR; i += 2400) levels.push(rms(x, i, i + 2400));
+    expect(Math.max(...levels) / Math.min(...levels)).toBeGreaterThan(1.05);
+  });
+});
+
+describe("vibes", () => {
+  it("C5 sounds at 523 Hz, rings and is damped at the note's end", () => {
+    const x = one("vibes", 72, 2, 1);
+    expect(peakHz(x.subarray(0.2 * SR, 0.7 * SR), SR, 200, 2000)).toBeCloseTo(523.25, -1);
+    expect(rms(x, 0.8 * SR, 0.9 * SR)).toBeGreaterThan(0.3 * rms(x, 0.05 * SR, 0.15 * SR));
+    expect(peakAbs(x, 1.4 * SR)).toBeLessThan(0.01 * peakAbs(x));
+  });
+
+  it("has the motor's tremolo (~5.5 Hz)", () => {
+    const x = one("vibes", 72, 1.5);
+    const env: number[] = [];
+    const hop = SR / 100;
+    for (let i = 0.2 * SR; i + hop < 1.2 * SR; i += hop) env.push(rms(x, i, i + hop));
+    // Count the envelope's peaks over one second (a peak: the largest within ±40 ms).
+    let peaks = 0;
+    for (let i = 4; i + 4 < env.length; i++) {
+      const around = env.slice(i - 4, i + 5);
+      if (env[i] === Math.max(...around)) peaks++;
+    }
+    expect(peaks).toBeGreaterThanOrEqual(4);
+    expect(peaks).toBeLessThanOrEqual(7);
   });
 });

@@ -3,8 +3,9 @@
  * - Membrane (kick 35/36, toms 41-50): a sine with a fast downward pitch sweep, plus a click.
  * - Snare (38/40, and every other key as a short generic hit tuned by the key): two tuned body
  *   partials with a small pitch drop, plus band-passed noise (the wires).
- * - Metal (hats 42/44/46, crash 49/57, ride 51/59): six detuned square oscillators (the 808
- *   cymbal cluster) mixed with noise, band-passed then high-passed, with a fast and a slow decay;
+ * - Side stick (37): the snare kernel tuned as a short woody click.
+ * - Metal (hats 42/44/46, crash 49/57, ride 51/59, ride bell 53, tambourine 54, shaker 70/82):
+ *   six detuned square oscillators (the 808 cymbal cluster) mixed with noise, band-passed then high-passed, with a fast and a slow decay;
  *   the ride adds three inharmonic sine partials (the ping). Closed and pedal hats choke open hats.
  * Every key's parameters are computed once per sample rate (DrumKit); noteOn only copies them and
  * scales by velocity. Drum voices ignore the note's duration.
@@ -180,8 +181,63 @@ class DrumPreset {
         this.pingCoef = decayCoef(0.3, sr);
         for (let j = 0; j < RIDE_PING.length; j++) this.pingIncs[j] = Math.min(RIDE_PING[j]!, sr * 0.45) / sr;
         return;
+      case DRUM.rideBell:
+        // The bell: the ride's cluster higher, little wash, a strong and long ping.
+        metal(1.35, 9000, 5500);
+        this.gain = 0.4;
+        this.metalLevel = 0.7;
+        this.noiseLevel = 0.15;
+        this.fast = 0.3;
+        this.fastCoef = decayCoef(0.01, sr);
+        this.slow = 0.1;
+        this.slowCoef = decayCoef(0.5, sr);
+        this.pingLevel = 0.6;
+        this.pingCoef = decayCoef(0.45, sr);
+        for (let j = 0; j < RIDE_PING.length; j++)
+          this.pingIncs[j] = Math.min(RIDE_PING[j]! * 0.8, sr * 0.45) / sr;
+        return;
+      case DRUM.tambourine:
+        // Jingles: a high cluster and bright noise, a quick shimmer.
+        metal(2.3, 9500, 6500);
+        this.gain = 0.7;
+        this.metalLevel = 0.5;
+        this.noiseLevel = 0.8;
+        this.fast = 0.6;
+        this.fastCoef = decayCoef(0.025, sr);
+        this.slow = 0.3;
+        this.slowCoef = decayCoef(0.11, sr);
+        return;
+      case DRUM.shaker:
+      case 82:
+        // Shaker / maracas: band-passed noise only, short.
+        metal(1, 7500, 4500);
+        this.gain = 0.55;
+        this.metalLevel = 0;
+        this.noiseLevel = 1;
+        this.fast = 0.7;
+        this.fastCoef = decayCoef(0.012, sr);
+        this.slow = 0.3;
+        this.slowCoef = decayCoef(0.035, sr);
+        return;
       default:
         break;
+    }
+
+    // Side stick: a woody click (high body partials, little noise), very short.
+    if (key === DRUM.sideStick) {
+      this.mode = SNARE;
+      this.gain = 0.55;
+      this.inc1 = 520 / sr;
+      this.inc2 = 1650 / sr;
+      this.bendCoef = decayCoef(0.002, sr);
+      this.bodyCoef = decayCoef(0.012, sr);
+      this.bodyLevel = 0.9;
+      this.noiseCoef = decayCoef(0.008, sr);
+      this.noiseLevel = 0.35;
+      this.bpGSoft = svfG(3500, sr);
+      this.bpGHard = svfG(5000, sr);
+      this.bpK = 1 / 1.2;
+      return;
     }
 
     // Snare, and a short generic hit tuned by the key for any other key.

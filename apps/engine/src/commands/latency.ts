@@ -1,0 +1,106 @@
+/**
+ * `performia latency`: the round trip of an audio device, measured with clicks. The engine
+ * plays a click, listens for it on the input, and reports how long it took from the input block
+ * the click was written after to the input frame it came back in: what `perform --latency` makes
+ * up for. The output must reach the input: on the virtual device, listen to the output's
+ * monitor (`--device-in performia_out.monitor`, the same kind of capture as the microphone's) or
+ * use `virtual-audio.sh loopback on` (which adds its own latency); on a sound card, a cable.
+ */
+import { PerformiaError } from "@performia/protocol";
+import { chooseDevice, DuplexDevice, LIVE_RATES } from "../drivers/device.js";
+
+export interface LatencyOptions {
+  readonly deviceIn?: string;
+  readonly deviceOut?: string;
+  readonly sampleRate?: number;
+  readonly blockSize?: number;
+  readonly outputQueue?: number;
+  /** Clicks to measure (default 8, one every half second). */
+  readonly clicks?: number;
+}
+
+export interface LatencyResult {
+  /** Round trip of each click heard, ms. */
+  readonly ms: number[];
+  /** The median of the later half of the clicks (ms). */
+  readonly medianMs: number;
+  readonly clicksSent: number;
+  readonly sampleRate: number;
+  readonly blockSize: number;
+}
+
+export async function measureLatency(options: LatencyOptions): Promise<LatencyResult> {
+  const sampleRate = options.sampleRate ?? 48000;
+  if (!(LIVE_RATES as readonly number[]).includes(sampleRate)) {
+    throw new PerformiaError(
+      `--rate ${sampleRate} is not offered`,
+      "BAD_RATE",
+      `choose ${LIVE_RATES.join(", ")}`,
+    );
+  }
+  const blockSize = options.blockSize ?? 128;
+  const blockMs = (blockSize / sampleRate) * 1000;
+  const input = chooseDevice(options.deviceIn, "input");
+  const output = chooseDevice(options.deviceOut, "output");
+  const device = DuplexDevice.open({
+    input,
+    output,
+    sampleRate,
+    blockSize,
+    outputQueue: options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMs)),
+  });
+  const clicks = options.clicks ?? 8;
+  const every = Math.round((0.5 * sampleRate) / blockSize);
+  const silent = Buffer.alloc(blockSize * 4);
+  const click = Buffer.alloc(blockSize * 4);
+  click.writeFloatLE(0.9, 0);
+  const sent: number[] = [];
+  const heard: number[] = [];
+  let frame = 0;
+  try {
+    device.start();
+    // Half a second to settle, then a click every half second, and half a second to hear the last.
+    const total = every * (clicks + 2);
+    for (let block = 0; block < total; block++) {
+      const buf = await device.read();
+      if (buf === null) break;
+      if (block === 0) device.startOutput();
+      if (buf !== "lost") {
+        const x = new Float32Array(buf.buffer, buf.byteOffset, blockSize);
+        for (let i = 0; i < blockSize; i++) {
+          if (
+            Math.abs(x[i]!) > 0.45 &&
+            (heard.length === 0 || frame + i - heard[heard.length - 1]! > every * blockSize * 0.5)
+          ) {
+            heard.push(frame + i);
+            break;
+          }
+        }
+      }
+      frame += blockSize;
+      const due = block >= every && block % every === 0 && sent.length < clicks;
+      // The click is written after the input block that ends at `frame`.
+      if (due) sent.push(frame);
+      device.write(due ? click : silent);
+    }
+  } finally {
+    await device.close();
+  }
+  // Each click is the first sound heard after it was sent and before the next.
+  const ms: number[] = [];
+  for (let i = 0; i < sent.length; i++) {
+    const h = heard.find((f) => f >= sent[i]! && f < (sent[i + 1] ?? Infinity));
+    if (h !== undefined) ms.push(((h - sent[i]!) / sampleRate) * 1000);
+  }
+  if (ms.length === 0) {
+    throw new PerformiaError(
+      `no click came back on ${input.name} from ${output.name}`,
+      "NO_LOOPBACK",
+      "the output must reach the input: on the virtual device run apps/engine/scripts/virtual-audio.sh loopback on; on a sound card, connect the output to the input",
+    );
+  }
+  // The later half: a device's round trip grows with its first glitches (each adds the silence it
+  // played) until the engine's output queue is full, and stays there; that is what a performance meets.
+  const later = ms.slice(ms.length >> 1).sort((a, b) => a - b);
+  return { ms, medianMs: later[later.length >> 1]!, clicksSent: sent.length, sampleRate, blockSize };
+}

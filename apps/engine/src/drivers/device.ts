@@ -1,0 +1,427 @@
+/**
+ * Audio devices through naudiodon (PortAudio): list them, choose input and output by name or id,
+ * and open input and output together (full duplex, as two PortAudio streams) in mono float32
+ * blocks.
+ *
+ * naudiodon's native addon is used directly (not its Node stream wrapper): one `read` per block
+ * (its highwaterMark is one block), one `write` per block, and the device's status reports
+ * (underflow, overflow) come back as values to count instead of ending the stream.
+ *
+ * On Linux the PortAudio devices are ALSA's; where PulseAudio runs (the virtual device of
+ * scripts/virtual-audio.sh), the ALSA devices "pulse" and "default" reach its default source and
+ * sink, and a PulseAudio source or sink can be chosen by name (performia_mic.monitor,
+ * performia_out): it is opened through "pulse" with PULSE_SOURCE / PULSE_SINK set.
+ */
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { PerformiaError } from "@performia/protocol";
+
+/** What PortAudio says about a device. */
+export interface DeviceInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly maxInputChannels: number;
+  readonly maxOutputChannels: number;
+  readonly defaultSampleRate: number;
+  readonly hostAPIName: string;
+}
+
+/** Output blocks that may wait for naudiodon's queue before blocks are dropped. */
+const BACKLOG_BLOCKS = 2;
+
+/** The sample rates a live performance may run at. */
+export const LIVE_RATES = [44100, 48000, 96000] as const;
+
+interface NativeAudioOptions {
+  deviceId: number;
+  sampleRate: number;
+  channelCount: number;
+  sampleFormat: 1;
+  framesPerBuffer: number;
+  maxQueue: number;
+  closeOnError: boolean;
+}
+
+/** The addon's object: reads and writes run on libuv's thread pool and resolve on the main thread. */
+interface NativeAudioIO {
+  start(): void;
+  read(bytes: number): Promise<{ buf?: Buffer; err?: string; finished?: boolean }>;
+  write(chunk: Buffer): Promise<string | undefined>;
+  quit(mode: "WAIT" | "ABORT"): Promise<void>;
+}
+
+interface NativeBindings {
+  getDevices(): DeviceInfo[];
+  getHostAPIs(): {
+    defaultHostAPI: number;
+    HostAPIs: { name: string; defaultInput: number; defaultOutput: number }[];
+  };
+  create(options: { inOptions?: NativeAudioOptions; outOptions?: NativeAudioOptions }): NativeAudioIO;
+}
+
+let bindings: NativeBindings | null = null;
+
+/** naudiodon's addon, loaded once (main thread). */
+function native(): NativeBindings {
+  if (bindings) return bindings;
+  const require = createRequire(import.meta.url);
+  let root: string;
+  try {
+    root = dirname(require.resolve("naudiodon/package.json"));
+  } catch {
+    throw new PerformiaError("naudiodon is not installed", "NO_AUDIO", "run npm ci in the repository");
+  }
+  const fromNaudiodon = createRequire(`${root}/index.js`);
+  const load = fromNaudiodon("bindings") as (o: { bindings: string; module_root: string }) => NativeBindings;
+  try {
+    bindings = load({ bindings: "naudiodon.node", module_root: root });
+  } catch (e) {
+    throw new PerformiaError(
+      `naudiodon's native addon does not load: ${(e as Error).message}`,
+      "NO_AUDIO",
+      "rebuild it (npm rebuild naudiodon); it needs the ALSA library (libasound2)",
+    );
+  }
+  return bindings;
+}
+
+/** Whether a PulseAudio server answers (the virtual device, or a desktop's). */
+export function pulseRunning(): boolean {
+  const r = spawnSync("pactl", ["info"], { stdio: "ignore", timeout: 3000 });
+  return r.status === 0;
+}
+
+/** Every device PortAudio sees. */
+export function listDevices(): DeviceInfo[] {
+  return native().getDevices();
+}
+
+/** `performia devices`: the devices, one per line, with the defaults marked. */
+export function describeDevices(): string {
+  const devices = listDevices();
+  const apis = native().getHostAPIs();
+  const api = apis.HostAPIs[apis.defaultHostAPI];
+  const lines: string[] = [];
+  if (devices.length === 0) {
+    const e = noDevice("");
+    lines.push(`no audio devices: this machine has no sound card and no virtual device is running`);
+    lines.push(`  → ${e.hint ?? ""}`);
+  }
+  for (const d of devices) {
+    const marks = [
+      d.id === api?.defaultInput ? "default input" : "",
+      d.id === api?.defaultOutput ? "default output" : "",
+    ].filter(Boolean);
+    lines.push(
+      `${String(d.id).padStart(3)}  ${d.name}  (${d.hostAPIName}; in ${d.maxInputChannels}, out ${d.maxOutputChannels}; ${d.defaultSampleRate} Hz)${marks.length ? `  ← ${marks.join(", ")}` : ""}`,
+    );
+  }
+  if (devices.some((d) => d.name === "pulse") && pulseRunning()) {
+    lines.push("PulseAudio is running: --device-in/--device-out also take its source and sink names");
+    const sources = spawnSync("pactl", ["list", "short", "sources"], { encoding: "utf8", timeout: 3000 });
+    const sinks = spawnSync("pactl", ["list", "short", "sinks"], { encoding: "utf8", timeout: 3000 });
+    for (const [kind, r] of [
+      ["source", sources],
+      ["sink", sinks],
+    ] as const) {
+      for (const line of (r.stdout ?? "").split("\n").filter(Boolean)) {
+        const [, name, , spec] = line.split("\t");
+        lines.push(`       ${kind} ${name}  (${spec ?? ""})`);
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+/** A device chosen for one direction: its PortAudio id, and a PulseAudio name when given one. */
+export interface ChosenDevice {
+  readonly id: number;
+  readonly name: string;
+  /** A PulseAudio source or sink reached through the "pulse" device. */
+  readonly pulse: string | null;
+}
+
+/**
+ * Choose a device by id, by PortAudio name (exact, then a unique part of it), or by PulseAudio
+ * source/sink name; none given: the default device.
+ */
+export function chooseDevice(spec: string | undefined, direction: "input" | "output"): ChosenDevice {
+  const devices = listDevices();
+  const usable = devices.filter(
+    (d) => (direction === "input" ? d.maxInputChannels : d.maxOutputChannels) > 0,
+  );
+  if (usable.length === 0) throw noDevice(direction);
+  if (spec === undefined || spec === "" || spec === "default") {
+    const apis = native().getHostAPIs();
+    const api = apis.HostAPIs[apis.defaultHostAPI];
+    const id = direction === "input" ? api?.defaultInput : api?.defaultOutput;
+    const d = usable.find((x) => x.id === id) ?? usable.find((x) => x.name === "default") ?? usable[0]!;
+    return { id: d.id, name: d.name, pulse: null };
+  }
+  if (/^\d+$/.test(spec)) {
+    const d = usable.find((x) => x.id === Number(spec));
+    if (!d) throw unknownDevice(spec, direction, usable);
+    return { id: d.id, name: d.name, pulse: null };
+  }
+  const exact = usable.find((x) => x.name === spec);
+  if (exact) return { id: exact.id, name: exact.name, pulse: null };
+  const partial = usable.filter((x) => x.name.toLowerCase().includes(spec.toLowerCase()));
+  if (partial.length === 1) return { id: partial[0]!.id, name: partial[0]!.name, pulse: null };
+  const pulse = usable.find((x) => x.name === "pulse");
+  if (pulse && pulseRunning()) {
+    const kind = direction === "input" ? "sources" : "sinks";
+    const r = spawnSync("pactl", ["list", "short", kind], { encoding: "utf8", timeout: 3000 });
+    const names = (r.stdout ?? "")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\t")[1]);
+    if (names.includes(spec)) return { id: pulse.id, name: `pulse:${spec}`, pulse: spec };
+  }
+  throw unknownDevice(spec, direction, usable);
+}
+
+function unknownDevice(spec: string, direction: string, usable: readonly DeviceInfo[]): PerformiaError {
+  return new PerformiaError(
+    `no ${direction} device "${spec}"`,
+    "NO_DEVICE",
+    `the ${direction} devices are: ${usable.map((d) => `${d.id} ${d.name}`).join(", ")} (see performia devices)`,
+  );
+}
+
+/** No device at all: say why and what to do. */
+export function noDevice(direction: string): PerformiaError {
+  return new PerformiaError(
+    `no audio ${direction} device: this machine has no sound card and no virtual device is running`,
+    "NO_DEVICE",
+    'start the virtual device: apps/engine/scripts/virtual-audio.sh start, then eval "$(apps/engine/scripts/virtual-audio.sh env)" (or perform a WAV file: --input FILE.wav --output OUT.wav)',
+  );
+}
+
+export interface DuplexOptions {
+  readonly input: ChosenDevice;
+  readonly output: ChosenDevice;
+  readonly sampleRate: number;
+  readonly blockSize: number;
+  /** Input blocks naudiodon may hold for the engine (absorbs a late block of the pipeline). */
+  readonly inputQueue?: number;
+  /**
+   * Output blocks naudiodon may hold for the device (default 8). It starts full, with the
+   * backlog; PortAudio takes what the device's own buffer holds at once, so the round trip starts
+   * at the device's own. Each underflow adds the silence the device played to it; once the queue
+   * and the backlog are full, blocks are dropped, so it never grows by more than their length.
+   */
+  readonly outputQueue?: number;
+}
+
+/** What the device reported while it ran. */
+export interface DeviceCounters {
+  /** Output underflows: the device needed a block the engine had not written yet. */
+  underflows: number;
+  /** Input overflows: the device had input the engine had not read yet and lost some. */
+  overflows: number;
+  /** Input blocks whose samples were lost with a status report (replaced by silence). */
+  lostInput: number;
+  /** Other status reports (priming, input underflow). */
+  other: number;
+  /** Output blocks dropped because the output queue was full (the latency was kept from growing). */
+  dropped: number;
+}
+
+/**
+ * Full duplex as two PortAudio streams, input and output, on the same device clock, in mono
+ * float32 blocks. Main thread. `read` resolves with one block (naudiodon allocates its Buffer);
+ * `write` queues one block and does not wait.
+ *
+ * Two streams rather than one duplex stream: in a PortAudio duplex stream a late output block
+ * stalls the input too, and each glitch (an ALSA xrun, refilled with silence) adds to the round
+ * trip for good (measured on the PulseAudio device: about 12 ms per underflow). With separate
+ * streams the output queue shows when the device fell behind, and a block is dropped instead.
+ */
+export class DuplexDevice {
+  readonly counters: DeviceCounters = { underflows: 0, overflows: 0, lostInput: 0, other: 0, dropped: 0 };
+  private readonly in: NativeAudioIO;
+  private readonly out: NativeAudioIO;
+  private readonly bytes: number;
+  /**
+   * One write at a time is handed to naudiodon (two on its thread pool could reach the device
+   * out of order); blocks that come meanwhile wait here, in a ring allocated once.
+   */
+  private inFlight = false;
+  private readonly backlog: Buffer[];
+  private backlogHead = 0;
+  private backlogCount = 0;
+  private readonly onWritten = (err: string | undefined): void => {
+    this.inFlight = false;
+    if (err) this.count(err);
+    if (this.backlogCount > 0) {
+      const next = this.backlog[this.backlogHead]!;
+      this.backlogHead = (this.backlogHead + 1) % this.backlog.length;
+      this.backlogCount--;
+      this.send(next);
+    }
+  };
+  private readonly onWriteFailed = (): void => this.onWritten("write failed");
+  private closed = false;
+
+  private constructor(
+    streams: { in: NativeAudioIO; out: NativeAudioIO },
+    readonly options: DuplexOptions,
+  ) {
+    this.in = streams.in;
+    this.out = streams.out;
+    this.bytes = options.blockSize * 4;
+    this.backlog = Array.from({ length: BACKLOG_BLOCKS }, () => Buffer.alloc(this.bytes));
+  }
+
+  /**
+   * Open the stream (not started). A rate the device cannot give fails with the rates it can.
+   * Main thread, before the performance.
+   */
+  static open(options: DuplexOptions): DuplexDevice {
+    const env = process.env;
+    if (options.input.pulse) env.PULSE_SOURCE = options.input.pulse;
+    if (options.output.pulse) env.PULSE_SINK = options.output.pulse;
+    try {
+      return new DuplexDevice(create(options, options.sampleRate), options);
+    } catch (e) {
+      const message = (e as Error).message;
+      if (/sample rate|format not supported/i.test(message)) {
+        const rates = LIVE_RATES.filter((r) => r !== options.sampleRate && supports(options, r));
+        throw new PerformiaError(
+          `the device ${options.input.name} → ${options.output.name} cannot run at ${options.sampleRate} Hz (${message})`,
+          "BAD_RATE",
+          rates.length > 0
+            ? `it offers ${rates.join(", ")} Hz: choose one with --rate`
+            : "it offers none of 44100, 48000, 96000 Hz in full duplex; choose other devices (performia devices)",
+        );
+      }
+      throw new PerformiaError(
+        `cannot open the audio device ${options.input.name} → ${options.output.name}: ${message}`,
+        "NO_DEVICE",
+        "check the device (performia devices); on a machine without a sound card start the virtual device: apps/engine/scripts/virtual-audio.sh start",
+      );
+    }
+  }
+
+  /** Start listening. The output starts with the first input block (`startOutput`). */
+  start(): void {
+    this.in.start();
+  }
+
+  /**
+   * Fill the output queue with silence (the output's head start) and start the output.
+   * Called when the first input block has arrived: a device takes its time to deliver the first
+   * input (up to a second on the virtual device), and an output started before would have used
+   * up its head start by then and run on an empty queue.
+   */
+  startOutput(): void {
+    const silence = Buffer.alloc(this.bytes);
+    for (let i = 0; i < this.primeBlocks; i++) this.write(silence);
+    this.out.start();
+  }
+
+  /** Output blocks naudiodon holds for the device at most. */
+  get outputQueue(): number {
+    return this.options.outputQueue ?? 8;
+  }
+
+  /** Output blocks of silence queued at the start: the whole queue and the backlog. */
+  get primeBlocks(): number {
+    return this.outputQueue + BACKLOG_BLOCKS;
+  }
+
+  /**
+   * Main thread: the next input block, as float32 samples in a Buffer; "lost" when naudiodon
+   * dropped it with a status report (the caller plays silence in its place); null at the end.
+   */
+  async read(): Promise<Buffer | "lost" | null> {
+    if (this.closed) return null;
+    const r = await this.in.read(this.bytes);
+    if (r.err) {
+      this.count(r.err);
+      this.counters.lostInput++;
+      return "lost";
+    }
+    if (r.finished || !r.buf || r.buf.length === 0) return null;
+    return r.buf;
+  }
+
+  /**
+   * Main thread: queue one output block; never waits (the block may be reused at once). When
+   * naudiodon's queue is full and the backlog too, the device has fallen behind: the block is
+   * dropped and counted.
+   */
+  write(block: Buffer): void {
+    if (!this.inFlight) {
+      this.send(block);
+      return;
+    }
+    if (this.backlogCount >= this.backlog.length) {
+      this.counters.dropped++;
+      return;
+    }
+    block.copy(this.backlog[(this.backlogHead + this.backlogCount) % this.backlog.length]!);
+    this.backlogCount++;
+  }
+
+  /** Output blocks waiting to be handed to naudiodon (its queue is full or busy). */
+  get writesPending(): number {
+    return this.backlogCount + (this.inFlight ? 1 : 0);
+  }
+
+  // naudiodon copies the block before `write` returns.
+  private send(block: Buffer): void {
+    this.inFlight = true;
+    this.out.write(block).then(this.onWritten, this.onWriteFailed);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Stops and closes the stream (a read still waiting is released); a device that hangs is left after 2 s.
+    await new Promise<void>((ok) => {
+      Promise.all([this.in.quit("ABORT"), this.out.quit("ABORT")]).then(() => ok(), ok);
+      setTimeout(ok, 2000).unref();
+    });
+  }
+
+  private count(status: string): void {
+    if (status.includes("output underflow")) this.counters.underflows++;
+    if (status.includes("input overflow")) this.counters.overflows++;
+    if (!status.includes("output underflow") && !status.includes("input overflow")) this.counters.other++;
+  }
+}
+
+function create(options: DuplexOptions, sampleRate: number): { in: NativeAudioIO; out: NativeAudioIO } {
+  const common = {
+    sampleRate,
+    channelCount: 1,
+    sampleFormat: 1 as const,
+    framesPerBuffer: options.blockSize,
+    closeOnError: true,
+  };
+  const input = native().create({
+    inOptions: { ...common, deviceId: options.input.id, maxQueue: options.inputQueue ?? 16 },
+  });
+  try {
+    const output = native().create({
+      outOptions: { ...common, deviceId: options.output.id, maxQueue: options.outputQueue ?? 8 },
+    });
+    return { in: input, out: output };
+  } catch (e) {
+    void input.quit("ABORT");
+    throw e;
+  }
+}
+
+function supports(options: DuplexOptions, rate: number): boolean {
+  try {
+    const io = create(options, rate);
+    void io.in.quit("ABORT");
+    void io.out.quit("ABORT");
+    return true;
+  } catch {
+    return false;
+  }
+}
