@@ -23,13 +23,20 @@ export interface HopFeatures {
    * stand out of white noise best (the onset detector's noise-burst channel).
    */
   hf: number;
-  /** Pitch-class energy, C = 0 ... B = 11, from spectral peaks between 60 Hz and ~4.4 kHz. */
+  /**
+   * Pitch-class energy, C = 0 ... B = 11, from spectral peaks between C4 (262 Hz, see
+   * CHROMA_LOW_MIDI) and ~4.4 kHz; the register below is in `low`.
+   */
   chroma: Float32Array;
   /**
-   * Pitch-class energy of the low register (peaks below ~260 Hz, weighted towards the lowest
-   * octave): where the bass note of a chord shows.
+   * Low-register note spectrum: for each of LOW_NOTES semitones from MIDI LOW_FIRST_MIDI, the
+   * complex amplitude (re, im interleaved) of the Hann-windowed, decimated window at the note's
+   * frequency, phase referred to the window's last sample (a full-scale sine gives magnitude 1).
+   * Alone it has the window's resolution (~20 Hz); stage 2 sums the hops coherently (rotating hop
+   * j by the note's phase advance j hops on) into a spectrum with a longer window, fine enough to
+   * part low notes a third or a semitone apart.
    */
-  bass: Float32Array;
+  low: Float32Array;
   /**
    * Alternative f0 candidates, best first, as (hz, aperiodicity) pairs; hz 0 marks an empty
    * slot. The causal tracker chooses among them with a continuity prior.
@@ -37,9 +44,35 @@ export interface HopFeatures {
   candidates: Float32Array;
 }
 
-/** Bass chroma: peaks below BASS_FULL_HZ count fully, fading out to nothing at BASS_TOP_HZ. */
-const BASS_FULL_HZ = 130;
-const BASS_TOP_HZ = 260;
+/**
+ * `chroma` counts the peaks from MIDI note CHROMA_LOW_MIDI (C4, 262 Hz) up: below it the
+ * window does not part notes a third apart (stage 2 hears the low register in `low`).
+ */
+export const CHROMA_LOW_MIDI = 60;
+
+/**
+ * Low-register note spectrum (see `HopFeatures.low`): MIDI 28 (E1, 41 Hz) to CHROMA_LOW_MIDI
+ * (C4, 262 Hz; the top note only tells whether B3 is a peak).
+ */
+export const LOW_FIRST_MIDI = 28;
+export const LOW_NOTES = CHROMA_LOW_MIDI - LOW_FIRST_MIDI + 1;
+/**
+ * The decimated frame is decimated again for the note spectrum by the power of two that brings
+ * it to at least LOW_RATE_MIN Hz (44.1 kHz: by 16, ~690 Hz, 32 samples per window), through three
+ * cascaded boxcars as long as the factor (nulls on the multiples of the new rate, -29 dB at
+ * 500 Hz); their droop is compensated per note.
+ */
+const LOW_RATE_MIN = 600;
+/** Taps of three cascaded `d`-sample boxcars (unit gain at DC). */
+function lowTaps(d: number): Float64Array {
+  let k = new Float64Array([1]);
+  for (let c = 0; c < 3; c++) {
+    const next = new Float64Array(k.length + d - 1);
+    for (let i = 0; i < k.length; i++) for (let t = 0; t < d; t++) next[i + t] = next[i + t]! + k[i]! / d;
+    k = next;
+  }
+  return k;
+}
 
 /** Scratch buffers and tables for one configuration. */
 interface FeatureScratch {
@@ -66,6 +99,14 @@ interface FeatureScratch {
   readonly bandScale: number;
   readonly chromaScale: number;
   readonly pitch: PitchScratch;
+  /** Low-register note spectrum: samples of the twice-decimated frame, newest first. */
+  readonly lowDecimation: number;
+  readonly lowTaps: Float64Array;
+  readonly lowLength: number;
+  readonly lowFrame: Float64Array;
+  /** LOW_NOTES x lowLength: Hann window x normalisation x cos / sin of each note's phase. */
+  readonly lowCos: Float64Array;
+  readonly lowSin: Float64Array;
 }
 
 let scratch: FeatureScratch | null = null;
@@ -101,6 +142,25 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
   const pitch = pitchScratch(config);
   const chroma = hannWindow(pitch.length);
   const chromaBinHz = pitch.rate / pitch.length;
+  const lowDecimation = Math.max(1, 2 ** Math.floor(Math.log2(pitch.rate / LOW_RATE_MIN)));
+  const lowLength = Math.floor(pitch.length / lowDecimation);
+  const lowHann = hannWindow(lowLength);
+  const lowRate = pitch.rate / lowDecimation;
+  const lowCos = new Float64Array(LOW_NOTES * lowLength);
+  const lowSin = new Float64Array(LOW_NOTES * lowLength);
+  for (let k = 0; k < LOW_NOTES; k++) {
+    const f = 440 * 2 ** ((LOW_FIRST_MIDI + k - 69) / 12);
+    // The triangular filter's gain at f (unit at DC), compensated.
+    const x = (Math.PI * f) / pitch.rate;
+    const g = (Math.sin(lowDecimation * x) / (lowDecimation * Math.sin(x))) ** 3;
+    for (let m = 0; m < lowLength; m++) {
+      // Sample m lies m * lowDecimation decimated samples before the window end: phase +2 pi f m / lowRate.
+      const a = (2 * Math.PI * f * m) / lowRate;
+      const w = (lowHann.w[lowLength - 1 - m]! * lowHann.scale) / g;
+      lowCos[k * lowLength + m] = w * Math.cos(a);
+      lowSin[k * lowLength + m] = w * Math.sin(a);
+    }
+  }
   return {
     key: configKey(config),
     bandSize,
@@ -120,6 +180,12 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
     bandScale: band.scale,
     chromaScale: chroma.scale,
     pitch,
+    lowDecimation,
+    lowTaps: lowTaps(lowDecimation),
+    lowLength,
+    lowFrame: new Float64Array(lowLength),
+    lowCos,
+    lowSin,
   };
 }
 
@@ -137,7 +203,7 @@ export function createHopFeatures(config: AnalysisConfig): HopFeatures {
     bands: new Float32Array(config.bandCount),
     hf: 0,
     chroma: new Float32Array(12),
-    bass: new Float32Array(12),
+    low: new Float32Array(2 * LOW_NOTES),
     candidates: new Float32Array(2 * PITCH_CANDIDATES),
   };
 }
@@ -227,8 +293,6 @@ export function extractFeaturesInto(
   }
   const chroma = out.chroma;
   chroma.fill(0);
-  const bass = out.bass;
-  bass.fill(0);
   const floor = Math.max(1e-5, peakMax * 0.02);
   for (let k = s.firstChromaBin; k <= s.lastChromaBin; k++) {
     const m = mag[k]!;
@@ -239,15 +303,49 @@ export function extractFeaturesInto(
     const denom = l - 2 * m + r;
     const delta = denom < 0 ? (0.5 * (l - r)) / denom : 0;
     const f = (k + delta) * s.chromaBinHz;
-    const pc = (((Math.round(12 * Math.log2(f / 440)) + 9) % 12) + 12) % 12;
-    chroma[pc] = chroma[pc]! + m;
-    if (f < BASS_TOP_HZ)
-      bass[pc] = bass[pc]! + m * Math.min(1, (BASS_TOP_HZ - f) / (BASS_TOP_HZ - BASS_FULL_HZ));
+    const semis = Math.round(12 * Math.log2(f / 440));
+    const pc = (((semis + 9) % 12) + 12) % 12;
+    if (semis + 69 >= CHROMA_LOW_MIDI) chroma[pc] = chroma[pc]! + m;
   }
+
+  lowSpectrum(s, out.low);
 
   // Pitch.
   detectPitch(window, level, config, p, out);
   return out;
+}
+
+/**
+ * The low-register note spectrum (`HopFeatures.low`) of the decimated frame `s.pitch.z` (newest
+ * sample first) into `low`.
+ */
+function lowSpectrum(s: FeatureScratch, low: Float32Array): void {
+  const z = s.pitch.z;
+  const L = s.pitch.length;
+  const n = s.lowLength;
+  const y = s.lowFrame;
+  const taps = s.lowTaps;
+  const d = s.lowDecimation;
+  for (let m = 0; m < n; m++) {
+    const at = m * d;
+    const end = Math.min(taps.length, L - at);
+    let acc = 0;
+    for (let t = 0; t < end; t++) acc += taps[t]! * z[at + t]!;
+    y[m] = acc;
+  }
+  const cos = s.lowCos;
+  const sin = s.lowSin;
+  for (let k = 0; k < LOW_NOTES; k++) {
+    let re = 0;
+    let im = 0;
+    const row = k * n;
+    for (let m = 0; m < n; m++) {
+      re += cos[row + m]! * y[m]!;
+      im += sin[row + m]! * y[m]!;
+    }
+    low[2 * k] = re;
+    low[2 * k + 1] = im;
+  }
 }
 
 function clearFeatures(out: HopFeatures): HopFeatures {
@@ -257,7 +355,7 @@ function clearFeatures(out: HopFeatures): HopFeatures {
   out.bands.fill(0);
   out.hf = 0;
   out.chroma.fill(0);
-  out.bass.fill(0);
+  out.low.fill(0);
   out.candidates.fill(0);
   return out;
 }

@@ -145,6 +145,30 @@ describe("chords: sevenths, bass, inversions, rests", () => {
     }
   });
 
+  it("parts low close voicings (triads between E2 and A3, thirds 20-40 Hz apart)", () => {
+    const progression = [
+      { label: "A:min", midis: [45, 48, 52] },
+      { label: "F:maj", midis: [41, 45, 48] },
+      { label: "C:maj", midis: [48, 52, 55] },
+      { label: "G:maj", midis: [43, 47, 50] },
+      { label: "D:min", midis: [50, 53, 57] },
+      { label: "E:maj", midis: [40, 44, 47] },
+      { label: "A:min", midis: [45, 48, 52] },
+      { label: "G:min", midis: [43, 46, 50] },
+    ];
+    const start = 0.3;
+    const bar = 1.6;
+    const duration = start + progression.length * bar + 0.5;
+    const signal = strummedChords(
+      progression.map((c, i) => ({ t: start + i * bar, midis: c.midis, duration: bar })),
+      0.4,
+      duration,
+      SR,
+    );
+    const events = chordsOf(analyzeSignal(signal, SR).events);
+    expect(majminAccuracy(events, progression, start, bar)).toBeGreaterThanOrEqual(0.85);
+  });
+
   it("hears a first-inversion C major (E in the bass) as C major", () => {
     const signal = sawChords([{ t: 0.1, midis: [52, 55, 60, 64, 67], duration: 2.5 }], 2.8, SR);
     const events = chordsOf(analyzeSignal(signal, SR).events);

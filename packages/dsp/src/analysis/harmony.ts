@@ -1,5 +1,10 @@
 /**
- * Chord and key estimation from per-hop chroma and low-register (bass) chroma.
+ * Chord and key estimation from per-hop chroma (C4 and up) and the low-register note spectrum.
+ * - Low register: stage 1's ~46 ms window cannot part low notes a third apart (~20 Hz bins), so
+ *   it reports the complex amplitude of each semitone from E1 to B4 (`HopFeatures.low`); here the
+ *   hops are summed coherently (each rotated by its note's phase advance) with an exponential
+ *   window of LOW.seconds, which resolves the low notes; its peaks below C4 join each hop's
+ *   chroma, and the lowest ones make the bass chroma.
  * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with templates of
  *   maj, min, 7, maj7, min7 and maj6 chords whose tones carry their first partials (low voicings
  *   show mostly upper partials), plus evidence from the bass chroma for chords rooted on the
@@ -12,10 +17,12 @@
  *   the partials for the chroma), a bonus for the key of the first chord.
  */
 
+import { CHROMA_LOW_MIDI, LOW_FIRST_MIDI, LOW_NOTES } from "./features.js";
+
 export const PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"] as const;
 
-const CHORD_SECONDS = 0.4;
-const CHORD_HOLD_SECONDS = 0.12;
+const CHORD_SECONDS = 0.6;
+const CHORD_HOLD_SECONDS = 0.08;
 const CHORD_LEVEL_FLOOR = 0.003;
 /**
  * Rests: the chord heard last is held through quiet passages (comping leaves gaps) and "N" is
@@ -83,9 +90,9 @@ const CHORD_HMM = { sharpness: 20, switchCost: 2 } as const;
 const QUALITIES: readonly { name: string; intervals: readonly number[]; prior: number }[] = [
   { name: "maj", intervals: [0, 4, 7], prior: 1 },
   { name: "min", intervals: [0, 3, 7], prior: 1 },
-  { name: "7", intervals: [0, 4, 7, 10], prior: 0.96 },
-  { name: "maj7", intervals: [0, 4, 7, 11], prior: 0.96 },
-  { name: "min7", intervals: [0, 3, 7, 10], prior: 0.96 },
+  { name: "7", intervals: [0, 4, 7, 10], prior: 0.975 },
+  { name: "maj7", intervals: [0, 4, 7, 11], prior: 0.975 },
+  { name: "min7", intervals: [0, 3, 7, 10], prior: 0.975 },
   { name: "maj6", intervals: [0, 4, 7, 9], prior: 0.94 },
 ];
 /**
@@ -97,6 +104,23 @@ const QUALITIES: readonly { name: string; intervals: readonly number[]; prior: n
  * (a high pad) counts little.
  */
 const BASS = { weight: 0.3, fifth: 0.35, other: 0.2, floor: 0.15 } as const;
+/**
+ * Low register: the per-hop note spectrum (`HopFeatures.low`) summed coherently over the hops
+ * with an exponential window of LOW.seconds (a steady sine keeps its amplitude); its peaks
+ * across the notes, above LOW.floor of the highest, are the notes heard. Those below
+ * CHROMA_LOW_MIDI (which the chroma leaves out) add LOW.weight times their magnitude to each
+ * hop's chroma; those below LOW.bassFullHz, fading out to LOW.bassTopHz, make the bass chroma.
+ */
+const LOW = {
+  seconds: 0.15,
+  weight: 1,
+  bassFullHz: 130,
+  bassTopHz: 260,
+  floor: 0.05,
+} as const;
+
+const LOW_CHROMA_NOTES = CHROMA_LOW_MIDI - LOW_FIRST_MIDI;
+
 /** Number of chord classes (12 roots per quality). */
 export const CHORD_CLASSES = 12 * QUALITIES.length;
 
@@ -177,9 +201,9 @@ function bassVector(bass: ArrayLike<number>, chromaTotal: number, out: Float64Ar
 }
 
 /**
- * Template-match one chroma vector (and optionally the low-register chroma, see
- * `HopFeatures.bass`) against the chord qualities: index (quality * 12 + root, see `chordLabel`)
- * of the best and its score (about 0..1.3).
+ * Template-match one chroma vector (and optionally the low-register chroma, see `LOW`) against
+ * the chord qualities: index (quality * 12 + root, see `chordLabel`) of the best and its score
+ * (about 0..1.3).
  */
 export function matchChord(
   chroma: ArrayLike<number>,
@@ -310,6 +334,19 @@ export class HarmonyTracker {
   private readonly alpha = new Float64Array(CHORD_CLASSES);
   /** Key suggested by the first stable chord (its tonic triad), or -1. */
   private firstChordKey = -1;
+  /** Coherent low-register note spectrum (re, im), its per-hop decay, each note's cycles per hop. */
+  private readonly lowAcc = new Float64Array(2 * LOW_NOTES);
+  private readonly lowDecay: number;
+  private readonly lowCycles = new Float64Array(LOW_NOTES);
+  /** Each note's phase at the current hop (cos, sin) and its advance per hop. */
+  private readonly lowRotation = new Float64Array(2 * LOW_NOTES);
+  private readonly lowStep = new Float64Array(2 * LOW_NOTES);
+  private readonly lowMag = new Float64Array(LOW_NOTES);
+  private readonly lowHz = new Float64Array(LOW_NOTES);
+  private readonly lowPc = new Int8Array(LOW_NOTES);
+  /** This hop's chroma and bass with the low register added. */
+  private readonly hopChroma = new Float64Array(12);
+  private readonly hopBass = new Float64Array(12);
 
   constructor(hopRate: number) {
     this.window = Math.max(1, Math.round(CHORD_SECONDS * hopRate));
@@ -322,6 +359,87 @@ export class HarmonyTracker {
     this.silenceHops = Math.round(CHORD_SILENCE_SECONDS * hopRate);
     this.keyDecay = Math.exp(-1 / (KEY_SECONDS * hopRate));
     this.keyHold = Math.max(1, Math.round(KEY_HOLD_SECONDS * hopRate));
+    this.lowDecay = Math.exp(-1 / (LOW.seconds * hopRate));
+    for (let k = 0; k < LOW_NOTES; k++) {
+      this.lowHz[k] = 440 * 2 ** ((LOW_FIRST_MIDI + k - 69) / 12);
+      this.lowCycles[k] = this.lowHz[k]! / hopRate;
+      this.lowPc[k] = (LOW_FIRST_MIDI + k) % 12;
+      this.lowStep[2 * k] = Math.cos(2 * Math.PI * this.lowCycles[k]!);
+      this.lowStep[2 * k + 1] = Math.sin(2 * Math.PI * this.lowCycles[k]!);
+    }
+  }
+
+  /**
+   * Each note's phase (cos, sin of 2 pi f n / hopRate) at hop `n`: stepped on from the hop before,
+   * recomputed exactly every 256 hops (no drift).
+   */
+  private advanceRotation(n: number): void {
+    const rot = this.lowRotation;
+    const step = this.lowStep;
+    if (n % 256 === 0) {
+      for (let k = 0; k < LOW_NOTES; k++) {
+        const c = n * this.lowCycles[k]!;
+        const phase = 2 * Math.PI * (c - Math.floor(c));
+        rot[2 * k] = Math.cos(phase);
+        rot[2 * k + 1] = Math.sin(phase);
+      }
+      return;
+    }
+    for (let k = 0; k < LOW_NOTES; k++) {
+      const c = rot[2 * k]!;
+      const s = rot[2 * k + 1]!;
+      const a = step[2 * k]!;
+      const b = step[2 * k + 1]!;
+      rot[2 * k] = c * a - s * b;
+      rot[2 * k + 1] = s * a + c * b;
+    }
+  }
+
+  /**
+   * Add hop `n`'s low-register spectrum (null: none) to the coherent sum, then this hop's chroma
+   * (`chroma` plus the low register's notes) into `hopChroma` and its bass into `hopBass`.
+   */
+  private lowRegister(n: number, chroma: Float32Array | null, low: Float32Array | null): void {
+    const acc = this.lowAcc;
+    const d = this.lowDecay;
+    const rot = this.lowRotation;
+    this.advanceRotation(n);
+    let max = 0;
+    for (let k = 0; k < LOW_NOTES; k++) {
+      let re = acc[2 * k]! * d;
+      let im = acc[2 * k + 1]! * d;
+      if (low !== null) {
+        const cs = rot[2 * k]!;
+        const sn = rot[2 * k + 1]!;
+        const x = low[2 * k]!;
+        const y = low[2 * k + 1]!;
+        re += x * cs + y * sn;
+        im += y * cs - x * sn;
+      }
+      acc[2 * k] = re;
+      acc[2 * k + 1] = im;
+      // A steady sine's amplitude: the sum of the decays is 1 / (1 - d).
+      const m = Math.sqrt(re * re + im * im) * (1 - d);
+      this.lowMag[k] = m;
+      if (m > max) max = m;
+    }
+    const hc = this.hopChroma;
+    const hb = this.hopBass;
+    for (let i = 0; i < 12; i++) {
+      hc[i] = chroma === null ? 0 : chroma[i]!;
+      hb[i] = 0;
+    }
+    const mag = this.lowMag;
+    const floor = max * LOW.floor;
+    for (let k = 0; k < LOW_NOTES; k++) {
+      const m = mag[k]!;
+      if (m <= floor || (k > 0 && m <= mag[k - 1]!) || (k + 1 < LOW_NOTES && m < mag[k + 1]!)) continue;
+      const f = this.lowHz[k]!;
+      const pc = this.lowPc[k]!;
+      if (k < LOW_CHROMA_NOTES) hc[pc] = hc[pc]! + LOW.weight * m;
+      if (f < LOW.bassTopHz)
+        hb[pc] = hb[pc]! + m * Math.min(1, (LOW.bassTopHz - f) / (LOW.bassTopHz - LOW.bassFullHz));
+    }
   }
 
   /** One forward step of the chord HMM on the averaged chroma; returns the best chord index. */
@@ -382,12 +500,13 @@ export class HarmonyTracker {
   }
 
   /**
-   * Push one hop's chroma, low-register chroma and level (null chroma for a missed hop: no
-   * information). Returns [chord change or null, key change or null] through the out slots.
+   * Push one hop's chroma, low-register note spectrum (`HopFeatures.low`) and level (null chroma
+   * for a missed hop: no information). Returns [chord change or null, key change or null]
+   * through the out slots.
    */
   push(
-    chroma: Float32Array | null,
-    bass: Float32Array | null,
+    chromaIn: Float32Array | null,
+    low: Float32Array | null,
     rms: number,
     out: { chord: HarmonyChange | null; key: HarmonyChange | null },
   ): void {
@@ -396,6 +515,13 @@ export class HarmonyTracker {
     out.key = null;
     const slot = n % this.window;
     const base = slot * 12;
+    let chroma: Float64Array | null = null;
+    let bass: Float64Array | null = null;
+    if (chromaIn !== null) {
+      this.lowRegister(n, chromaIn, low);
+      chroma = this.hopChroma;
+      bass = this.hopBass;
+    } else this.lowRegister(n, null, null);
     // Normalise each hop's chroma to unit sum so that loud hops do not dominate, weight by presence.
     let total = 0;
     if (chroma !== null) for (let i = 0; i < 12; i++) total += chroma[i]!;
@@ -405,9 +531,11 @@ export class HarmonyTracker {
     let dot = 0;
     let n1 = 0;
     let n2 = 0;
-    if (chroma !== null && scale > 0) {
+    // Novelty from the hop's own chroma (the low register is averaged over LOW.seconds: slow).
+    const nov = chromaIn;
+    if (nov !== null && scale > 0) {
       for (let i = 0; i < 12; i++) {
-        const v = chroma[i]!;
+        const v = nov[i]!;
         dot += v * this.sum[i]!;
         n1 += v * v;
         n2 += this.sum[i]! * this.sum[i]!;

@@ -115,7 +115,7 @@ export class CausalTracker {
     const h = this.harmonyOut;
     this.harmony.push(
       features === null ? null : features.chroma,
-      features === null ? null : features.bass,
+      features === null ? null : features.low,
       features === null ? 0 : features.rms,
       h,
     );
