@@ -18,7 +18,7 @@ import { bench } from "./commands/bench.js";
 import { benchAnalysis } from "./commands/bench-analysis.js";
 import { benchBand } from "./commands/bench-band.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
-import { perform } from "./commands/perform.js";
+import { perform, summarizePerform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
 import { performLive, summarizeLive } from "./commands/perform-live.js";
 import { describeDevices } from "./drivers/device.js";
@@ -102,18 +102,7 @@ function interruptible(): AbortSignal {
 
 function summarize(r: PerformResult): void {
   for (const w of r.warnings) err(`warning: ${w}`);
-  const notes = Object.entries(r.decisionsByAgent)
-    .map(([a, n]) => `${a} ${n}`)
-    .join(", ");
-  out(
-    `${r.interrupted ? "interrupted after" : "performed"} ${r.audioSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(1)} s (${(r.audioSeconds / r.wallSeconds).toFixed(0)}× real time)`,
-  );
-  out(
-    `  heard ${r.onsets} onsets and ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
-  );
-  for (const n of r.notices) out(`  note: ${n}`);
-  if (r.outputPath) out(`  wrote ${r.outputPath}`);
-  if (r.sessionPath) out(`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`);
+  out(summarizePerform(r));
 }
 
 const program = new Command();
@@ -125,18 +114,49 @@ program
 
 program
   .command("start")
-  .description("the main job: for now, the band plays along with an example performance into a WAV file")
+  .description(
+    "the main job: the engine serves the studio's API; without a sound card it performs an example song on the virtual audio device (or to a file)",
+  )
   .addOption(new Option("--example <name>", "example performance").choices(EXAMPLES.map((e) => e.name)))
-  .option("--out <dir>", "folder for the WAV file", "out")
+  .addOption(
+    new Option("--audio <where>", "auto: a sound card, else the virtual device, else a file; virtual; file")
+      .choices(["auto", "virtual", "file"])
+      .default("auto"),
+  )
+  .option("--out <dir>", "folder for the WAV file (when the band plays to a file)", "out")
   .option("--sessions <dir>", "sessions folder (default ./sessions or $PERFORMIA_SESSIONS)")
-  .action(async (o: { example?: string; out: string; sessions?: string }) => {
-    const r = await start(
-      { example: o.example, outDir: o.out, sessionsDir: o.sessions, signal: interruptible() },
-      out,
-    );
-    summarize(r);
-    out(`listen: play ${r.outputPath ?? ""} (e.g. with aplay, sox's play, or any audio player)`);
-  });
+  .option("--port <port>", "the API's port", intArg("--port", 0, 65535), 7070)
+  .option("--once", "stop after the example performance instead of serving")
+  .option(
+    "--seconds <s>",
+    "stop the example performance after this many seconds (live)",
+    numberArg("--seconds", 1, 3600),
+  )
+  .action(
+    async (o: {
+      seconds?: number;
+      example?: string;
+      audio: "auto" | "virtual" | "file";
+      out: string;
+      sessions?: string;
+      port: number;
+      once?: boolean;
+    }) => {
+      await start(
+        {
+          example: o.example,
+          audio: o.audio,
+          outDir: o.out,
+          sessionsDir: sessionsDir(o.sessions),
+          port: o.port,
+          once: o.once ?? false,
+          ...(o.seconds ? { seconds: o.seconds } : {}),
+          signal: interruptible(),
+        },
+        out,
+      );
+    },
+  );
 
 program
   .command("perform")

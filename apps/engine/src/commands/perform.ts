@@ -269,3 +269,17 @@ export async function perform(options: PerformOptions): Promise<PerformResult> {
     await pool.close();
   }
 }
+
+/** What a performance from files did, in a few lines (warnings apart). */
+export function summarizePerform(r: PerformResult): string {
+  const notes = Object.entries(r.decisionsByAgent)
+    .map(([a, n]) => `${a} ${n}`)
+    .join(", ");
+  return [
+    `${r.interrupted ? "interrupted after" : "performed"} ${r.audioSeconds.toFixed(1)} s in ${r.wallSeconds.toFixed(1)} s (${(r.audioSeconds / r.wallSeconds).toFixed(0)}× real time)`,
+    `  heard ${r.onsets} onsets and ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
+    ...r.notices.map((n) => `  note: ${n}`),
+    ...(r.outputPath ? [`  wrote ${r.outputPath}`] : []),
+    ...(r.sessionPath ? [`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`] : []),
+  ].join("\n");
+}

@@ -1,37 +1,198 @@
 /**
- * `performia start` (npm start). Until the live engine and the studio exist, it performs an
- * example song with an example performance to a WAV file, records the session, and says
- * where both went.
+ * `performia start` (npm start): the engine as a long-running process. It serves the control API
+ * (tRPC over WebSocket, on the loopback) and looks for a sound card:
+ *
+ * - with one, it says so, lists the devices and waits for the studio or a client to start a
+ *   performance;
+ * - without one, it says so and performs an example song live on the virtual audio device
+ *   (apps/engine/scripts/virtual-audio.sh: the example performance is played into the virtual
+ *   microphone, the band plays along through naudiodon), records the session, and then serves it;
+ * - without a sound card and without PulseAudio, it performs the example to a WAV file instead,
+ *   and says how to get the virtual device.
+ *
+ * It never ends silently: every branch says what it does and what to do next.
  */
-import { mkdirSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { startApiServer, type ApiServer } from "../api/server.js";
+import { describeDevices } from "../drivers/device.js";
 import { EXAMPLES, examplePath } from "../examples/performances.js";
-import { perform } from "./perform.js";
-import type { PerformResult } from "./perform.js";
+import { ENGINE_ROOT } from "../paths.js";
+import { readSongFile } from "../songs.js";
+import { perform, summarizePerform } from "./perform.js";
+import { performLive, summarizeLive } from "./perform-live.js";
+
+export const VIRTUAL_AUDIO_SCRIPT = resolve(ENGINE_ROOT, "scripts/virtual-audio.sh");
 
 export interface StartOptions {
   readonly example?: string;
   readonly outDir?: string;
-  readonly sessionsDir?: string;
+  readonly sessionsDir: string;
+  readonly port?: number;
+  /** Where the audio goes: auto (a sound card, else the virtual device, else a file), or file. */
+  readonly audio?: "auto" | "virtual" | "file";
+  /** Live: stop the example after this many seconds (default: the song's end). */
+  readonly seconds?: number;
+  /** Stop after the example (do not keep serving). */
+  readonly once?: boolean;
   readonly signal?: AbortSignal;
 }
 
-export async function start(options: StartOptions, log: (line: string) => void): Promise<PerformResult> {
+/** The sound cards ALSA knows (Linux: /proc/asound/cards); null where that cannot be told. */
+export function soundCards(): string[] | null {
+  if (process.platform !== "linux") return null;
+  if (!existsSync("/proc/asound/cards")) return [];
+  const text = readFileSync("/proc/asound/cards", "utf8");
+  const cards: string[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^\s*\d+\s+\[[^\]]*\]:\s*(.+)$/.exec(line);
+    if (m) cards.push(m[1]!.trim());
+  }
+  return cards;
+}
+
+function virtualAudio(args: string[], env: NodeJS.ProcessEnv): { ok: boolean; output: string } {
+  const r = spawnSync(VIRTUAL_AUDIO_SCRIPT, args, { env, encoding: "utf8", timeout: 120_000 });
+  return { ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() };
+}
+
+/** Start (or find) the virtual device; its PULSE_SERVER goes into this process's environment. */
+function startVirtualDevice(log: (line: string) => void): boolean {
+  const hasPulse = spawnSync("sh", ["-c", "command -v pulseaudio && command -v pactl"], {
+    encoding: "utf8",
+  });
+  if (hasPulse.status !== 0 && process.getuid?.() !== 0) return false;
+  const r = virtualAudio(["start"], process.env);
+  if (!r.ok) {
+    log(`  the virtual device did not start: ${r.output}`);
+    return false;
+  }
+  const env = virtualAudio(["env"], process.env).output;
+  const m = /PULSE_SERVER=(\S+)/.exec(env);
+  if (m) process.env.PULSE_SERVER = m[1];
+  log(`  ${r.output.split("\n").pop() ?? "virtual device running"}`);
+  return true;
+}
+
+export async function start(options: StartOptions, log: (line: string) => void): Promise<void> {
   const name = options.example ?? "tempo-study-guitar";
   const spec = EXAMPLES.find((e) => e.name === name);
   if (!spec)
     throw new Error(`no example "${name}": the examples are ${EXAMPLES.map((e) => e.name).join(", ")}`);
+
+  let server: ApiServer | null = null;
+  if (!options.once) {
+    server = await startApiServer({ sessionsDir: options.sessionsDir, port: options.port ?? 7070 });
+    log(
+      `Performia engine: the control API is on ${server.url} (WebSocket ${server.wsUrl}), this machine only.`,
+    );
+  }
+  log(`  sessions are recorded in ${options.sessionsDir}`);
+
+  const cards = options.audio === "auto" || options.audio === undefined ? soundCards() : [];
+  let mode: "card" | "virtual" | "file" = options.audio === "file" ? "file" : "virtual";
+  if (options.audio !== "file" && options.audio !== "virtual" && cards !== null && cards.length > 0)
+    mode = "card";
+  if (options.audio !== "file" && options.audio !== "virtual" && cards === null) mode = "card";
+
+  if (mode === "card") {
+    log(`  sound card${cards && cards.length > 1 ? "s" : ""}: ${cards?.join("; ") ?? "(this system's)"}`);
+    log(describeDevices());
+    log(
+      `  perform live: npx performia perform --song ${spec.song} --input mic --output speakers   (performia latency measures the round trip first)`,
+    );
+  } else {
+    if (mode === "virtual") {
+      log(`  no sound card on this machine: starting the virtual audio device (${VIRTUAL_AUDIO_SCRIPT})`);
+      if (!startVirtualDevice(log)) {
+        log(
+          `  no PulseAudio either, so the band plays to a file. For live audio without a sound card install the Debian packages pulseaudio pulseaudio-utils libasound2-plugins (or run ${VIRTUAL_AUDIO_SCRIPT} start as root).`,
+        );
+        mode = "file";
+      }
+    }
+    if (mode === "virtual")
+      await performOnVirtualDevice(spec.name, spec.song, spec.description, options, log);
+    else await performToFile(spec.name, spec.song, spec.description, options, log);
+  }
+
+  if (!server) return;
+  log(`The engine keeps serving ${server.url} for the studio and other clients; Ctrl-C stops it.`);
+  await new Promise<void>((done) => {
+    const stop = (): void => void server.close().then(done);
+    if (options.signal?.aborted) return stop();
+    options.signal?.addEventListener("abort", stop, { once: true });
+  });
+}
+
+async function performOnVirtualDevice(
+  example: string,
+  song: string,
+  description: string,
+  options: StartOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const countInBars = 1;
+  log(`  song: ${song}; performer: ${description}, played into the virtual microphone`);
+  log(`  the band counts in one bar, then follows the performer; Ctrl-C stops the performance`);
+  let player: ChildProcess | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    const r = await performLive({
+      song,
+      sessionsDir: options.sessionsDir,
+      countInBars,
+      seed: 1,
+      ...(options.seconds ? { seconds: options.seconds } : {}),
+      signal: options.signal,
+      display: process.stderr.isTTY ? "tty" : "lines",
+      onStart: () => {
+        // Bar 1 falls after the count-in (perform-live's default start): the performer comes in there.
+        timer = setTimeout(
+          () => {
+            player = spawn(VIRTUAL_AUDIO_SCRIPT, ["play", examplePath(example)], {
+              env: process.env,
+              stdio: "ignore",
+            });
+          },
+          startDelayMs(song, countInBars),
+        );
+      },
+    });
+    log(summarizeLive(r));
+  } finally {
+    if (timer) clearTimeout(timer);
+    (player as ChildProcess | null)?.kill();
+  }
+}
+
+/** perform-live's default: bar 1 half a second plus the count-in after the first block (ms). */
+function startDelayMs(song: string, countInBars: number): number {
+  const { song: s } = readSongFile(song);
+  return (0.5 + (countInBars * s.timeSignature.beats * 60) / s.tempo) * 1000 - 50;
+}
+
+async function performToFile(
+  example: string,
+  song: string,
+  description: string,
+  options: StartOptions,
+  log: (line: string) => void,
+): Promise<void> {
   const outDir = resolve(options.outDir ?? "out");
   mkdirSync(outDir, { recursive: true });
-  const output = resolve(outDir, `${spec.name}-with-band.wav`);
-  log(`Performia: no live audio yet in this version, so the band plays along with an example performance.`);
-  log(`  song: ${spec.song}; performer: ${spec.description} (${examplePath(spec.name)})`);
-  return perform({
-    song: spec.song,
-    input: examplePath(spec.name),
+  const output = resolve(outDir, `${example}-with-band.wav`);
+  log(`  the band plays along with an example performance, into a WAV file`);
+  log(`  song: ${song}; performer: ${description} (${examplePath(example)})`);
+  const r = await perform({
+    song,
+    input: examplePath(example),
     output,
     seed: 1,
     sessionsDir: options.sessionsDir,
     signal: options.signal,
   });
+  log(summarizePerform(r));
+  log(`  listen: play ${r.outputPath ?? output} (with aplay, sox's play, or any audio player)`);
 }
