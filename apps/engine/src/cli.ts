@@ -17,6 +17,7 @@ import { analyze } from "./commands/analyze.js";
 import { bench } from "./commands/bench.js";
 import { benchAnalysis } from "./commands/bench-analysis.js";
 import { benchBand } from "./commands/bench-band.js";
+import { benchLive } from "./commands/bench-live.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform, summarizePerform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
@@ -557,27 +558,42 @@ program
     numberArg("--long-seconds", 0, 7200),
     600,
   )
-  .addOption(new Option("--only <part>", "run one part").choices(["engine", "analysis", "band"]))
+  .addOption(new Option("--only <part>", "run one part").choices(["engine", "analysis", "band", "live"]))
+  .option(
+    "--soak-seconds <s>",
+    "length of the live soak on the virtual device",
+    numberArg("--soak-seconds", 10, 7200),
+    600,
+  )
   .option("--out <dir>", "where the JSON results go", "bench-results")
-  .action(async (o: { seconds: number; longSeconds: number; only?: string; out: string }) => {
-    if (o.only === undefined || o.only === "band") {
-      const results = benchBand(out);
-      mkdirSync(resolve(o.out), { recursive: true });
-      const path = join(resolve(o.out), "band.json");
-      writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
-      out(`bench: band results in ${path}`);
-    }
-    if (o.only === undefined || o.only === "engine")
-      await bench({ seconds: o.seconds, longSeconds: o.longSeconds, outDir: o.out }, out);
-    if (o.only === undefined || o.only === "analysis") {
-      const results = benchAnalysis(resolve(o.out), out, { longSeconds: o.longSeconds });
-      if (results) {
-        const path = join(resolve(o.out), "analysis.json");
+  .action(
+    async (o: { seconds: number; longSeconds: number; soakSeconds: number; only?: string; out: string }) => {
+      if (o.only === undefined || o.only === "band") {
+        const results = benchBand(out);
+        mkdirSync(resolve(o.out), { recursive: true });
+        const path = join(resolve(o.out), "band.json");
         writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
-        out(`bench: analysis results in ${path}`);
+        out(`bench: band results in ${path}`);
       }
-    }
-  });
+      if (o.only === undefined || o.only === "engine")
+        await bench({ seconds: o.seconds, longSeconds: o.longSeconds, outDir: o.out }, out);
+      if (o.only === undefined || o.only === "analysis") {
+        const results = benchAnalysis(resolve(o.out), out, { longSeconds: o.longSeconds });
+        if (results) {
+          const path = join(resolve(o.out), "analysis.json");
+          writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+          out(`bench: analysis results in ${path}`);
+        }
+      }
+      if (o.only === undefined || o.only === "live") {
+        const results = await benchLive({ soakSeconds: o.soakSeconds }, out);
+        mkdirSync(resolve(o.out), { recursive: true });
+        const path = join(resolve(o.out), "live.json");
+        writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+        out(`bench: live results in ${path}`);
+      }
+    },
+  );
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof PerformiaError) {

@@ -34,7 +34,7 @@ interface Figure {
 }
 
 /** A performance of at least `seconds`: the tempo-study guitarist, with the form repeated. */
-function benchPerformance(dir: string, seconds: number): { songPath: string; wavPath: string } {
+export function benchPerformance(dir: string, seconds: number): { songPath: string; wavPath: string } {
   const spec = EXAMPLES.find((e) => e.name === "tempo-study-guitar")!;
   const { song } = readSongFile(spec.song);
   const once = compileSong(song);
