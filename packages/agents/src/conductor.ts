@@ -36,7 +36,8 @@
  *    than `JUMP`, else smoothed by `SMOOTH` (steady input gives a steady tempo; a real change is
  *    taken within one or two beats; neither a median nor the confirmation overshoots).
  * 3. The performer's position is predicted at `now`; the band's rate from `now` closes the
- *    difference over `CATCH_UP_BEATS` beats (the extra rate capped at ±`MAX_NUDGE`), then runs at
+ *    difference over `CATCH_UP_BEATS` beats (the extra rate capped at ±`MAX_NUDGE`), or within a
+ *    beat when it exceeds `FAR_BEATS` (capped at ±`MAX_NUDGE_FAR`: after a change), then runs at
  *    the performer's tempo. The past is never rewritten (`TempoMap.withRateFrom`).
  */
 import type {
@@ -63,8 +64,10 @@ export const MAX_TEMPO_RATIO = 1.35;
 export const CATCH_UP_BEATS = 2;
 /** The band's rate may exceed the performer's tempo by at most this fraction while catching up. */
 export const MAX_NUDGE = 0.08;
-/** When the band is more than half a beat off (after a tempo change it counted), it may catch up this much faster. */
+/** When the band is more than `FAR_BEATS` off (after a tempo change), it may catch up this much faster. */
 export const MAX_NUDGE_FAR = 0.2;
+/** A phase gap beyond this (beats) is closed within a beat, at up to `MAX_NUDGE_FAR`. */
+export const FAR_BEATS = 0.05;
 /** A tempo measurement this far (as a fraction) from the current tempo is taken at once. */
 export const JUMP = 0.03;
 /** Otherwise the tempo moves this fraction of the way to the measurement per beat. */
@@ -260,8 +263,10 @@ export class Conductor {
     const performerNow = n + (now - ev.frame) / this.period;
     const bandNow = this.map.beatAtFrame(now);
     const gap = performerNow - bandNow;
-    const cap = free || Math.abs(gap) > 0.5 ? MAX_NUDGE_FAR : MAX_NUDGE;
-    const nudge = Math.max(-cap, Math.min(cap, gap / (free ? 1 : CATCH_UP_BEATS)));
+    // A small gap (the tracker's jitter) is closed gently; a large one (a change of tempo) at once.
+    const far = free || Math.abs(gap) > FAR_BEATS;
+    const cap = far ? MAX_NUDGE_FAR : MAX_NUDGE;
+    const nudge = Math.max(-cap, Math.min(cap, gap / (far ? 1 : CATCH_UP_BEATS)));
     const rate = (1 + nudge) / this.period;
     let map = this.map.withRateFrom(now, rate);
     if (nudge !== 0) {

@@ -233,7 +233,7 @@ async function inTime(work: string, log: (l: string) => void): Promise<Record<st
     log(
       `  band − performer over ${a.ms.length} beats (${a.unmatched} band notes not found in the recording):`,
     );
-    log(`    ${a.ms.map((x) => x.toFixed(0)).join(" ")}`);
+    log(`    ${a.ms.map((x, i) => `${a.beats[i]}:${x.toFixed(0)}`).join(" ")}`);
     log(line("steady tempo: median asynchrony (≤ 10 ms)", Math.abs(median), "ms", 10, "the target"));
     log(line("steady tempo: p95 |asynchrony| (≤ 25 ms)", p95, "ms", 25, "the target"));
     log(line("steady tempo: standard deviation (≤ 3 ms)", sd, "ms", 3, "the target"));
