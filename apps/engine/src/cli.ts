@@ -565,9 +565,17 @@ program
     numberArg("--soak-seconds", 10, 7200),
     600,
   )
+  .option("--soak-only", "live: the soak alone (not the band against the performer)")
   .option("--out <dir>", "where the JSON results go", "bench-results")
   .action(
-    async (o: { seconds: number; longSeconds: number; soakSeconds: number; only?: string; out: string }) => {
+    async (o: {
+      seconds: number;
+      longSeconds: number;
+      soakSeconds: number;
+      soakOnly?: boolean;
+      only?: string;
+      out: string;
+    }) => {
       if (o.only === undefined || o.only === "band") {
         const results = benchBand(out);
         mkdirSync(resolve(o.out), { recursive: true });
@@ -586,7 +594,7 @@ program
         }
       }
       if (o.only === undefined || o.only === "live") {
-        const results = await benchLive({ soakSeconds: o.soakSeconds }, out);
+        const results = await benchLive({ soakSeconds: o.soakSeconds, soakOnly: o.soakOnly ?? false }, out);
         mkdirSync(resolve(o.out), { recursive: true });
         const path = join(resolve(o.out), "live.json");
         writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
