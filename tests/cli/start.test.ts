@@ -79,6 +79,12 @@ describe("performia start", () => {
       result: { data: { sessions: { name: string }[] } };
     };
     expect(list.result.data.sessions.map((s) => s.name)).toEqual(sessionsIn(sessions).map((f) => f));
+    // A second engine on the same port says what is wrong and what to do.
+    const port = new URL(url).port;
+    const second = performia(["start", "--audio", "file", "--port", port, "--sessions", sessions]);
+    expect(second.status).not.toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    expect(second.stderr).toMatch(/choose another port with --port/);
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((ok) => child.once("exit", ok));
     expect(code).toBe(0);

@@ -88,7 +88,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      fail(
+        e.code === "EADDRINUSE"
+          ? new PerformiaError(
+              `port ${options.port ?? 0} on ${host} is already in use (another Performia engine?)`,
+              "PORT_IN_USE",
+              "stop the other engine, or choose another port with --port",
+            )
+          : e,
+      ),
+    );
     server.listen(options.port ?? 0, host, () => ok());
   });
   const port = (server.address() as AddressInfo).port;
