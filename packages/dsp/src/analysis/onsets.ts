@@ -25,7 +25,10 @@
  * at 10 dB SNR, a few hundredths of a nat above the noise's fluctuation, chain on from the
  * louder ones; off the grid the noise needs the full threshold. Only this channel's onsets
  * count (consonants, pick and fret noise are irregular; re-articulated notes would lower it
- * for noise between notes).
+ * for noise between notes). Bursts come in streams: while the channel has not risen clearly
+ * (hfStrong times its threshold) for a couple of seconds, no hats or cymbals are playing, and its
+ * threshold is raised (hfIdle), so that the rare tall fluctuation of loud white noise under a
+ * melody or chords is not taken for a lone hat.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -64,6 +67,14 @@ export interface OnsetTuning {
    * the noise-burst channel's threshold is this share of its own (1: off).
    */
   gridShare: number;
+  /**
+   * Bursts come in streams: when the noise-burst channel has not risen to hfStrong times its
+   * threshold for hfIdleHops hops (no hats or cymbals playing), its threshold is hfIdle times
+   * its own, so the tail of the noise's own fluctuation does not count.
+   */
+  hfStrong: number;
+  hfIdleHops: number;
+  hfIdle: number;
 }
 
 export const DEFAULT_ONSET_TUNING: OnsetTuning = {
@@ -72,7 +83,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   thresholdRatio: 1.3,
   thresholdDelta: 1.5,
   fallWeight: 0.25,
-  minGap: 0.04,
+  minGap: 0.06,
   startHops: 3,
   hfMin: 0.25,
   hfMinNoisy: 0.13,
@@ -80,6 +91,9 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfRel: 0.1,
   noiseK: 1,
   gridShare: 0.5,
+  hfStrong: 1.5,
+  hfIdleHops: 200,
+  hfIdle: 1.25,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
@@ -138,6 +152,8 @@ export class OnsetDetector {
   /** Hops of the last GRID_ONSETS confirmed onsets (ring) and how many were confirmed. */
   private readonly recent: Float64Array;
   private recentCount = 0;
+  /** Last hop at which the noise-burst channel rose to hfStrong times its threshold. */
+  private lastStrongHf = -Infinity;
 
   constructor(bandCount: number, hopRate: number, tuning: Partial<OnsetTuning> = {}) {
     this.bandCount = bandCount;
@@ -211,7 +227,9 @@ export class OnsetDetector {
     }
     this.odf[this.hop % RING] = onset;
     if (bands === null) this.hfRun = 0;
-    this.hfRise[this.hop % RING] = bands === null ? 0 : this.pushHf(hf, total);
+    const z = bands === null ? 0 : this.pushHf(hf, total);
+    this.hfRise[this.hop % RING] = z;
+    if (z >= tn.hfStrong) this.lastStrongHf = this.hop;
     return value;
   }
 
@@ -313,8 +331,10 @@ export class OnsetDetector {
 
   /** Whether hop m is a confirmed peak of the noise-burst channel above its threshold. */
   private hfPeak(m: number): boolean {
+    const tn = this.t;
     const z = this.hfAt(m);
-    if (!(z >= 1) && !(z >= this.t.gridShare && this.expected(m))) return false;
+    const min = m - this.lastStrongHf > tn.hfIdleHops ? tn.hfIdle : 1;
+    if (!(z >= min) && !(z >= min * tn.gridShare && this.expected(m))) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
     return true;
