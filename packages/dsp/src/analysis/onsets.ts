@@ -9,6 +9,11 @@
  *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
  *   noise in the narrow low bands does not add up to onsets.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
+ * The onset function hears the bands level-normalised: scaled up (by at most maxBoost, never
+ * down) so that the input's peak level reaches levelRef before the log compression. Its
+ * thresholds are absolute, and a real microphone 15-25 dB under a hot line level otherwise sits
+ * where the compression is nearly linear and soft strums fall under them. The beat tracker's
+ * flux stays unnormalised.
  *
  * A second, noise-burst channel finds hats and other short noise bursts that broadband noise
  * hides from the flux: the log magnitude of the top octave (`HopFeatures.hf`, 10-20 kHz, where a
@@ -75,6 +80,14 @@ export interface OnsetTuning {
   hfStrong: number;
   hfIdleHops: number;
   hfIdle: number;
+  /**
+   * Level normalisation: the bands are scaled by levelRef over the input's peak level (summed
+   * band magnitude; follows rises within a few hops, falls over ~20 s), at most by maxBoost and
+   * never down, before the log compression, so a quiet input (a real microphone) is heard like a
+   * hot one. 1 disables it.
+   */
+  levelRef: number;
+  maxBoost: number;
 }
 
 export const DEFAULT_ONSET_TUNING: OnsetTuning = {
@@ -94,6 +107,8 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfStrong: 1.5,
   hfIdleHops: 200,
   hfIdle: 1.25,
+  levelRef: 0.7,
+  maxBoost: 3,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
@@ -104,6 +119,9 @@ const HF_RING = 5;
 const HF_WARMUP = 8;
 /** Update rate of the slow broadband level (per hop). */
 const LEVEL_RATE = 0.02;
+/** The peak level follows rises at this rate and falls at PEAK_FALL per hop. */
+const PEAK_RISE = 0.1;
+const PEAK_FALL = 0.0005;
 /** Rise of the top octave's floor tracker (nat per hop; it follows falls at once). */
 const HF_FLOOR_RISE = 0.005;
 
@@ -128,6 +146,8 @@ export class OnsetDetector {
   private readonly t: OnsetTuning;
   /** Log bands of the last 3 hops (ring) and whether each slot holds real data. */
   private readonly logBands: Float64Array;
+  /** The same without level normalisation (the beat tracker's flux). */
+  private readonly plainBands: Float64Array;
   private readonly valid: Uint8Array;
   /** Typical (noise) rise of each band, and the hops it has seen. */
   private readonly typical: Float64Array;
@@ -144,6 +164,8 @@ export class OnsetDetector {
   private readonly hfRise: Float64Array;
   /** Slow running mean of the summed band magnitudes (the top octave's floor follows it). */
   private level = 0;
+  /** Peak level of the summed band magnitudes (level normalisation). */
+  private peak = 0;
   /** Floor of the log top octave (a slowly rising running minimum). */
   private hfFloor = 0;
   private hfHops = 0;
@@ -160,6 +182,7 @@ export class OnsetDetector {
     this.t = { ...DEFAULT_ONSET_TUNING, ...tuning };
     this.t.historyHops = Math.min(MAX_HISTORY, Math.max(2, Math.round(this.t.historyHops)));
     this.logBands = new Float64Array(3 * bandCount);
+    this.plainBands = new Float64Array(3 * bandCount);
     this.valid = new Uint8Array(3);
     this.typical = new Float64Array(bandCount);
     this.odf = new Float64Array(RING);
@@ -187,9 +210,17 @@ export class OnsetDetector {
     } else {
       const cur = slot * B;
       const lb = this.logBands;
+      for (let b = 0; b < B; b++) total += bands[b]!;
+      const pk = this.peak;
+      this.peak = total > pk ? pk + PEAK_RISE * (total - pk) : pk - PEAK_FALL * pk;
+      let gamma = GAMMA;
+      if (tn.maxBoost > 1 && this.peak > 0) {
+        gamma *= Math.min(tn.maxBoost, Math.max(1, tn.levelRef / this.peak));
+      }
+      const pb = this.plainBands;
       for (let b = 0; b < B; b++) {
-        lb[cur + b] = Math.log1p(GAMMA * bands[b]!);
-        total += bands[b]!;
+        pb[cur + b] = Math.log1p(GAMMA * bands[b]!);
+        lb[cur + b] = gamma === GAMMA ? pb[cur + b]! : Math.log1p(gamma * bands[b]!);
       }
       this.valid[slot] = 1;
       // Reference: two hops back, else one hop back.
@@ -204,15 +235,19 @@ export class OnsetDetector {
         const k = tn.noiseK;
         const rate = Math.max(NOISE_RATE, 1 / ++this.typicalHops);
         for (let b = 0; b < B; b++) {
+          // The beat tracker's flux, from the bands as they come (no level normalisation).
+          const p = pb[cur + b]!;
+          let q = pb[ref + b]!;
+          if (b > 0 && pb[ref + b - 1]! > q) q = pb[ref + b - 1]!;
+          if (b + 1 < B && pb[ref + b + 1]! > q) q = pb[ref + b + 1]!;
+          if (p > q) value += p - q;
           const x = lb[cur + b]!;
           const own = lb[ref + b]!;
-          let r1 = own;
-          if (b > 0 && lb[ref + b - 1]! > r1) r1 = lb[ref + b - 1]!;
-          if (b + 1 < B && lb[ref + b + 1]! > r1) r1 = lb[ref + b + 1]!;
-          let r2 = r1;
+          let r2 = own;
+          if (b > 0 && lb[ref + b - 1]! > r2) r2 = lb[ref + b - 1]!;
+          if (b + 1 < B && lb[ref + b + 1]! > r2) r2 = lb[ref + b + 1]!;
           if (b > 1 && lb[ref + b - 2]! > r2) r2 = lb[ref + b - 2]!;
           if (b + 2 < B && lb[ref + b + 2]! > r2) r2 = lb[ref + b + 2]!;
-          if (x > r1) value += x - r1;
           const gate = k * typ[b]!;
           if (x > r2 + gate) rise += x - r2 - gate;
           if (own > x) fall += own - x;
