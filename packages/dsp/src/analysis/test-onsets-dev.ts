@@ -2,8 +2,11 @@
  * Development harness for the onset detector (excluded from the build): the corpus (clean and
  * with white noise at 10 dB SNR) and signals made here (drum kits, articulated melodies,
  * plucked lines, chord stabs, mixes, kits with soft hats; clean, at 15 and 10 dB, and at 10 dB scaled to a loud -16 dBFS
- * RMS: @L10), scored like the bench scorer (one-to-one matching within +-50 ms). TUNE='{...}'
- * overrides OnsetTuning.   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v]
+ * RMS: @L10), scored like the bench scorer (one-to-one matching within +-50 ms). The corpus at
+ * 10 dB twice: uniform noise (@10) and the bench's own Gaussian noise (@g10, the same draw as
+ * `performia bench`, so its 10 dB table is reproduced here). TUNE='{...}' overrides OnsetTuning.
+ * --tracker scores the whole causal tracker's onset events instead (slower, not cached).
+ *   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v] [--tracker]
  * Features are cached in CACHE_DIR (delete it after changing features.ts). Note: addKick ends
  * with a click 250 ms after the hit, which the detector rightly reports (s-drums-syncopated).
  */
