@@ -28,12 +28,14 @@
  * two recent onsets of this channel (one of the last GRID_RECENT against any of the last
  * GRID_ONSETS, 6-60 hops apart, +-1 hop), half the threshold suffices (gridShare), so soft hats
  * at 10 dB SNR, a few hundredths of a nat above the noise's fluctuation, chain on from the
- * louder ones; off the grid the noise needs the full threshold. Only this channel's onsets
- * count (consonants, pick and fret noise are irregular; re-articulated notes would lower it
- * for noise between notes). Bursts come in streams: while the channel has not risen clearly
- * (hfStrong times its threshold) for a couple of seconds, no hats or cymbals are playing, and its
- * threshold is raised (hfIdle), so that the rare tall fluctuation of loud white noise under a
- * melody or chords is not taken for a lone hat.
+ * louder ones; off the grid the noise needs the full threshold. The spacings are those of this
+ * channel's onsets and, while the top octave holds a noise floor, of every onset (under noise
+ * the kick and the snare set the groove that soft hats keep; in a clean recording consonants,
+ * pick and fret noise are irregular and need no such help). Bursts come in streams: while the
+ * channel has not risen clearly (hfStrong times its threshold) for a couple of seconds, no hats
+ * or cymbals are playing: its threshold is raised (hfIdle) and the grid does not apply, so that
+ * the rare tall fluctuation of loud white noise under a melody or chords (whose re-articulated
+ * notes make a grid of their own) is not taken for a lone hat.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -176,6 +178,8 @@ export class OnsetDetector {
   private recentCount = 0;
   /** Last hop at which the noise-burst channel rose to hfStrong times its threshold. */
   private lastStrongHf = -Infinity;
+  /** Whether the top octave holds a noise floor (white or pink noise), as of the last hop. */
+  private noisy = false;
 
   constructor(bandCount: number, hopRate: number, tuning: Partial<OnsetTuning> = {}) {
     this.bandCount = bandCount;
@@ -289,6 +293,7 @@ export class OnsetDetector {
     const rise = x - ref;
     // A noise floor in the top octave: its floor is a sizeable share of the broadband level.
     const noisy = this.hfFloor - Math.log(this.level + 1e-9) > Math.log(tn.hfNoisy);
+    this.noisy = noisy;
     const min = noisy ? tn.hfMinNoisy : tn.hfMin;
     if (n < HF_WARMUP || this.hfRun < HF_RING) return 0;
     return rise / min;
@@ -338,6 +343,8 @@ export class OnsetDetector {
     mean /= H;
     const median = 0.5 * (s[(H - 1) >> 1]! + s[H >> 1]!);
     if (v < median + tn.thresholdRatio * mean + tn.thresholdDelta) return -1;
+    // Under a noise floor, the groove that the soft hats keep is set by every hit.
+    if (this.noisy) this.remember(m);
     this.lastOnsetHop = m;
     this.lastStrength = v;
     return m;
@@ -368,8 +375,10 @@ export class OnsetDetector {
   private hfPeak(m: number): boolean {
     const tn = this.t;
     const z = this.hfAt(m);
-    const min = m - this.lastStrongHf > tn.hfIdleHops ? tn.hfIdle : 1;
-    if (!(z >= min) && !(z >= min * tn.gridShare && this.expected(m))) return false;
+    // While no hats play, neither the lone fluctuation nor the groove's spacing passes.
+    const idle = m - this.lastStrongHf > tn.hfIdleHops;
+    const grid = !idle && z >= tn.gridShare && this.expected(m);
+    if (!(z >= (idle ? tn.hfIdle : 1)) && !grid) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
     return true;
