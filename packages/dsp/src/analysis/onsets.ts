@@ -9,6 +9,11 @@
  *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
  *   noise in the narrow low bands does not add up to onsets.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
+ * The onset function hears the bands level-normalised: scaled up (by at most maxBoost, never
+ * down) so that the input's peak level reaches levelRef before the log compression. Its
+ * thresholds are absolute, and a real microphone 15-25 dB under a hot line level otherwise sits
+ * where the compression is nearly linear and soft strums fall under them. The beat tracker's
+ * flux stays unnormalised.
  *
  * A second, noise-burst channel finds hats and other short noise bursts that broadband noise
  * hides from the flux: the log magnitude of the top octave (`HopFeatures.hf`, 10-20 kHz, where a
@@ -23,9 +28,14 @@
  * two recent onsets of this channel (one of the last GRID_RECENT against any of the last
  * GRID_ONSETS, 6-60 hops apart, +-1 hop), half the threshold suffices (gridShare), so soft hats
  * at 10 dB SNR, a few hundredths of a nat above the noise's fluctuation, chain on from the
- * louder ones; off the grid the noise needs the full threshold. Only this channel's onsets
- * count (consonants, pick and fret noise are irregular; re-articulated notes would lower it
- * for noise between notes).
+ * louder ones; off the grid the noise needs the full threshold. The spacings are those of this
+ * channel's onsets and, while the top octave holds a noise floor, of every onset (under noise
+ * the kick and the snare set the groove that soft hats keep; in a clean recording consonants,
+ * pick and fret noise are irregular and need no such help). Bursts come in streams: while the
+ * channel has not risen clearly (hfStrong times its threshold) for a couple of seconds, no hats
+ * or cymbals are playing: its threshold is raised (hfIdle) and the grid does not apply, so that
+ * the rare tall fluctuation of loud white noise under a melody or chords (whose re-articulated
+ * notes make a grid of their own) is not taken for a lone hat.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -64,6 +74,22 @@ export interface OnsetTuning {
    * the noise-burst channel's threshold is this share of its own (1: off).
    */
   gridShare: number;
+  /**
+   * Bursts come in streams: when the noise-burst channel has not risen to hfStrong times its
+   * threshold for hfIdleHops hops (no hats or cymbals playing), its threshold is hfIdle times
+   * its own, so the tail of the noise's own fluctuation does not count.
+   */
+  hfStrong: number;
+  hfIdleHops: number;
+  hfIdle: number;
+  /**
+   * Level normalisation: the bands are scaled by levelRef over the input's peak level (summed
+   * band magnitude; follows rises within a few hops, falls over ~20 s), at most by maxBoost and
+   * never down, before the log compression, so a quiet input (a real microphone) is heard like a
+   * hot one. 1 disables it.
+   */
+  levelRef: number;
+  maxBoost: number;
 }
 
 export const DEFAULT_ONSET_TUNING: OnsetTuning = {
@@ -72,7 +98,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   thresholdRatio: 1.3,
   thresholdDelta: 1.5,
   fallWeight: 0.25,
-  minGap: 0.04,
+  minGap: 0.06,
   startHops: 3,
   hfMin: 0.25,
   hfMinNoisy: 0.13,
@@ -80,6 +106,11 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfRel: 0.1,
   noiseK: 1,
   gridShare: 0.5,
+  hfStrong: 1.5,
+  hfIdleHops: 200,
+  hfIdle: 1.25,
+  levelRef: 0.7,
+  maxBoost: 3,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
@@ -90,6 +121,9 @@ const HF_RING = 5;
 const HF_WARMUP = 8;
 /** Update rate of the slow broadband level (per hop). */
 const LEVEL_RATE = 0.02;
+/** The peak level follows rises at this rate and falls at PEAK_FALL per hop. */
+const PEAK_RISE = 0.1;
+const PEAK_FALL = 0.0005;
 /** Rise of the top octave's floor tracker (nat per hop; it follows falls at once). */
 const HF_FLOOR_RISE = 0.005;
 
@@ -114,6 +148,8 @@ export class OnsetDetector {
   private readonly t: OnsetTuning;
   /** Log bands of the last 3 hops (ring) and whether each slot holds real data. */
   private readonly logBands: Float64Array;
+  /** The same without level normalisation (the beat tracker's flux). */
+  private readonly plainBands: Float64Array;
   private readonly valid: Uint8Array;
   /** Typical (noise) rise of each band, and the hops it has seen. */
   private readonly typical: Float64Array;
@@ -130,6 +166,8 @@ export class OnsetDetector {
   private readonly hfRise: Float64Array;
   /** Slow running mean of the summed band magnitudes (the top octave's floor follows it). */
   private level = 0;
+  /** Peak level of the summed band magnitudes (level normalisation). */
+  private peak = 0;
   /** Floor of the log top octave (a slowly rising running minimum). */
   private hfFloor = 0;
   private hfHops = 0;
@@ -138,12 +176,17 @@ export class OnsetDetector {
   /** Hops of the last GRID_ONSETS confirmed onsets (ring) and how many were confirmed. */
   private readonly recent: Float64Array;
   private recentCount = 0;
+  /** Last hop at which the noise-burst channel rose to hfStrong times its threshold. */
+  private lastStrongHf = -Infinity;
+  /** Whether the top octave holds a noise floor (white or pink noise), as of the last hop. */
+  private noisy = false;
 
   constructor(bandCount: number, hopRate: number, tuning: Partial<OnsetTuning> = {}) {
     this.bandCount = bandCount;
     this.t = { ...DEFAULT_ONSET_TUNING, ...tuning };
     this.t.historyHops = Math.min(MAX_HISTORY, Math.max(2, Math.round(this.t.historyHops)));
     this.logBands = new Float64Array(3 * bandCount);
+    this.plainBands = new Float64Array(3 * bandCount);
     this.valid = new Uint8Array(3);
     this.typical = new Float64Array(bandCount);
     this.odf = new Float64Array(RING);
@@ -171,9 +214,17 @@ export class OnsetDetector {
     } else {
       const cur = slot * B;
       const lb = this.logBands;
+      for (let b = 0; b < B; b++) total += bands[b]!;
+      const pk = this.peak;
+      this.peak = total > pk ? pk + PEAK_RISE * (total - pk) : pk - PEAK_FALL * pk;
+      let gamma = GAMMA;
+      if (tn.maxBoost > 1 && this.peak > 0) {
+        gamma *= Math.min(tn.maxBoost, Math.max(1, tn.levelRef / this.peak));
+      }
+      const pb = this.plainBands;
       for (let b = 0; b < B; b++) {
-        lb[cur + b] = Math.log1p(GAMMA * bands[b]!);
-        total += bands[b]!;
+        pb[cur + b] = Math.log1p(GAMMA * bands[b]!);
+        lb[cur + b] = gamma === GAMMA ? pb[cur + b]! : Math.log1p(gamma * bands[b]!);
       }
       this.valid[slot] = 1;
       // Reference: two hops back, else one hop back.
@@ -188,15 +239,19 @@ export class OnsetDetector {
         const k = tn.noiseK;
         const rate = Math.max(NOISE_RATE, 1 / ++this.typicalHops);
         for (let b = 0; b < B; b++) {
+          // The beat tracker's flux, from the bands as they come (no level normalisation).
+          const p = pb[cur + b]!;
+          let q = pb[ref + b]!;
+          if (b > 0 && pb[ref + b - 1]! > q) q = pb[ref + b - 1]!;
+          if (b + 1 < B && pb[ref + b + 1]! > q) q = pb[ref + b + 1]!;
+          if (p > q) value += p - q;
           const x = lb[cur + b]!;
           const own = lb[ref + b]!;
-          let r1 = own;
-          if (b > 0 && lb[ref + b - 1]! > r1) r1 = lb[ref + b - 1]!;
-          if (b + 1 < B && lb[ref + b + 1]! > r1) r1 = lb[ref + b + 1]!;
-          let r2 = r1;
+          let r2 = own;
+          if (b > 0 && lb[ref + b - 1]! > r2) r2 = lb[ref + b - 1]!;
+          if (b + 1 < B && lb[ref + b + 1]! > r2) r2 = lb[ref + b + 1]!;
           if (b > 1 && lb[ref + b - 2]! > r2) r2 = lb[ref + b - 2]!;
           if (b + 2 < B && lb[ref + b + 2]! > r2) r2 = lb[ref + b + 2]!;
-          if (x > r1) value += x - r1;
           const gate = k * typ[b]!;
           if (x > r2 + gate) rise += x - r2 - gate;
           if (own > x) fall += own - x;
@@ -211,7 +266,9 @@ export class OnsetDetector {
     }
     this.odf[this.hop % RING] = onset;
     if (bands === null) this.hfRun = 0;
-    this.hfRise[this.hop % RING] = bands === null ? 0 : this.pushHf(hf, total);
+    const z = bands === null ? 0 : this.pushHf(hf, total);
+    this.hfRise[this.hop % RING] = z;
+    if (z >= tn.hfStrong) this.lastStrongHf = this.hop;
     return value;
   }
 
@@ -236,6 +293,7 @@ export class OnsetDetector {
     const rise = x - ref;
     // A noise floor in the top octave: its floor is a sizeable share of the broadband level.
     const noisy = this.hfFloor - Math.log(this.level + 1e-9) > Math.log(tn.hfNoisy);
+    this.noisy = noisy;
     const min = noisy ? tn.hfMinNoisy : tn.hfMin;
     if (n < HF_WARMUP || this.hfRun < HF_RING) return 0;
     return rise / min;
@@ -285,6 +343,8 @@ export class OnsetDetector {
     mean /= H;
     const median = 0.5 * (s[(H - 1) >> 1]! + s[H >> 1]!);
     if (v < median + tn.thresholdRatio * mean + tn.thresholdDelta) return -1;
+    // Under a noise floor, the groove that the soft hats keep is set by every hit.
+    if (this.noisy) this.remember(m);
     this.lastOnsetHop = m;
     this.lastStrength = v;
     return m;
@@ -313,8 +373,12 @@ export class OnsetDetector {
 
   /** Whether hop m is a confirmed peak of the noise-burst channel above its threshold. */
   private hfPeak(m: number): boolean {
+    const tn = this.t;
     const z = this.hfAt(m);
-    if (!(z >= 1) && !(z >= this.t.gridShare && this.expected(m))) return false;
+    // While no hats play, neither the lone fluctuation nor the groove's spacing passes.
+    const idle = m - this.lastStrongHf > tn.hfIdleHops;
+    const grid = !idle && z >= tn.gridShare && this.expected(m);
+    if (!(z >= (idle ? tn.hfIdle : 1)) && !grid) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
     return true;
