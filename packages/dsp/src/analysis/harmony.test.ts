@@ -5,6 +5,7 @@
 import type { ChordEvent, KeyEvent, PerformanceEvent } from "@performia/protocol";
 import { describe, expect, it } from "vitest";
 import { analyzeSignal } from "./analyze.js";
+import { compingSignal, type CompChord, type CompOptions } from "./test-comping.js";
 import {
   beatTimesOf,
   DRUM_PATTERNS,
@@ -264,5 +265,99 @@ describe("key", () => {
     const settled = keys.filter((k) => k.frame / SR <= start + 5 * bar).at(-1);
     expect(settled?.label).toBe("A#:maj");
     expect(settled!.confidence).toBeGreaterThan(0);
+  });
+});
+
+// Guitar comping voicings (MIDI, low to high) in Eb, as a bossa guitarist plays them.
+const EB69: CompChord = { label: "D#:maj6", midis: [51, 55, 60, 65, 70] };
+const ABMAJ7: CompChord = { label: "G#:maj7", midis: [56, 60, 63, 67], bass: [44, 51] };
+const BB7: CompChord = { label: "A#:7", midis: [56, 62, 65, 70], bass: [46, 41] };
+const EBMAJ7: CompChord = { label: "D#:maj7", midis: [58, 62, 67], bass: [51, 46] };
+const CMIN7: CompChord = { label: "C:min7", midis: [55, 58, 63, 67], bass: [48, 43] };
+const FMIN7: CompChord = { label: "F:min7", midis: [56, 60, 63, 68], bass: [41, 48] };
+const FMIN9: CompChord = { label: "F:min9", midis: [56, 60, 63, 67], bass: [41, 48] };
+const BB9: CompChord = { label: "A#:9", midis: [56, 60, 62, 67], bass: [46, 41] };
+const EBMAJ9: CompChord = { label: "D#:maj9", midis: [55, 58, 62, 65], bass: [51, 46] };
+
+/** Seeds of the comping generator's humanisation (levels, timing, phases): each test plays every one. */
+const SEEDS = [1, 2, 3, 4, 5, 6];
+
+/** The chart played as comping (4 beats a chord at 130 BPM) with one seed, analysed: maj/min accuracy and the events. */
+function playChart(chart: readonly CompChord[], opts: Omit<CompOptions, "beat" | "beatsPerChord">) {
+  const beat = 60 / 130;
+  const { signal, starts } = compingSignal(chart, { beat, beatsPerChord: 4, ...opts }, SR);
+  const events = chordsOf(analyzeSignal(signal, SR).events);
+  let ok = 0;
+  let total = 0;
+  chart.forEach((c, i) => {
+    for (let t = starts[i]!; t < starts[i]! + 4 * beat; t += 0.01) {
+      total++;
+      if (majmin(labelAt(events, t)) === majmin(c.label)) ok++;
+    }
+  });
+  return { accuracy: ok / total, events, starts };
+}
+
+/** Mean maj/min accuracy of the chart played with each of SEEDS. */
+function meanAccuracy(
+  chart: readonly CompChord[],
+  opts: Omit<CompOptions, "beat" | "beatsPerChord" | "seed">,
+) {
+  let sum = 0;
+  for (const seed of SEEDS) sum += playChart(chart, { ...opts, seed }).accuracy;
+  return sum / SEEDS.length;
+}
+
+describe("guitar comping (each chart played with several humanisations)", () => {
+  it("reads an Eb6/9 comping voicing (Eb G C F Bb, the notes of Cm7 add 11) as Eb major, strummed or fingered", () => {
+    expect(meanAccuracy([EB69, EB69], { style: "finger" })).toBeGreaterThanOrEqual(0.95);
+    expect(meanAccuracy([EB69, EB69], { style: "strum" })).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("reads Abmaj7 -> Bb7 -> Ebmaj7 with the bass on the root chord by chord, each change within 0.3 s", () => {
+    const rootBass = (c: CompChord): CompChord => ({ ...c, bass: c.bass?.slice(0, 1) });
+    const chart = [ABMAJ7, BB7, EBMAJ7, EBMAJ7].map(rootBass);
+    for (const style of ["strum", "finger"] as const)
+      for (const seed of SEEDS) {
+        const { accuracy, events, starts } = playChart(chart, { style, seed });
+        expect(accuracy).toBeGreaterThanOrEqual(0.9);
+        for (const i of [1, 2]) {
+          const change = events.find(
+            (e) => e.frame / SR > starts[i]! - 0.3 && majmin(e.label) === majmin(chart[i]!.label),
+          );
+          expect(change).toBeDefined();
+          expect(Math.abs(change!.frame / SR - starts[i]!)).toBeLessThanOrEqual(0.3);
+        }
+      }
+  });
+
+  it("keeps the root when the thumb alternates root and fifth (bossa Ebmaj7-Cm7-Fm7-Bb7)", () => {
+    const chart = [EBMAJ7, CMIN7, FMIN7, BB7, EBMAJ7, CMIN7, FMIN7, BB7];
+    expect(meanAccuracy(chart, { style: "finger" })).toBeGreaterThanOrEqual(0.95);
+    expect(meanAccuracy(chart, { style: "strum" })).toBeGreaterThanOrEqual(0.88);
+  });
+
+  it("reads ninth chords (Fm9-Bb9-Ebmaj9) by their root and third", () => {
+    const chart = [FMIN9, BB9, EBMAJ9, EBMAJ9, FMIN9, BB9, EBMAJ9, EBMAJ9];
+    expect(meanAccuracy(chart, { style: "finger", body: 0 })).toBeGreaterThanOrEqual(0.9);
+    expect(meanAccuracy(chart, { style: "strum", body: 0 })).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("hears inversions by their root (C - G/B - Am7 - C/G, the bass walking down)", () => {
+    const chart: CompChord[] = [
+      { label: "C:maj", midis: [52, 55, 60, 64], bass: [48] },
+      { label: "G:maj", midis: [55, 59, 62, 67], bass: [47] },
+      { label: "A:min7", midis: [52, 55, 60, 64], bass: [45] },
+      { label: "C:maj", midis: [52, 55, 60, 64], bass: [43] },
+    ];
+    expect(meanAccuracy([...chart, ...chart], { style: "strum" })).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("does not take the guitar body's air resonance (a lone sine near G2-Ab2 rung by every stroke) for the bass", () => {
+    // Eb chords over a resonance at Ab2: heard as bass, it makes them Abmaj7 (Ab-Eb-G).
+    const chart = [EB69, EB69, ABMAJ7, ABMAJ7, EB69, EB69, BB7, BB7].map((c) => ({ ...c, bass: [] }));
+    const at98 = meanAccuracy(chart, { style: "strum", body: 0.4, bodyHz: 98 });
+    const at104 = meanAccuracy(chart, { style: "strum", body: 0.4, bodyHz: 104 });
+    expect((at98 + at104) / 2).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -4,7 +4,8 @@
  *   it reports the complex amplitude of each semitone from E1 to B4 (`HopFeatures.low`); here the
  *   hops are summed coherently (each rotated by its note's phase advance) with an exponential
  *   window of LOW.seconds, which resolves the low notes; its peaks below C4 join each hop's
- *   chroma, and the lowest ones make the bass chroma.
+ *   chroma, and the lowest ones that show their octave (a string's second partial; a guitar body's
+ *   air resonance or a kick drum has none) make the bass chroma.
  * - Chord: chroma averaged over the last CHORD_SECONDS, cosine similarity with templates of
  *   maj, min, 7, maj7, min7 and maj6 chords whose tones carry their first partials (low voicings
  *   show mostly upper partials), plus evidence from the bass chroma for chords rooted on the
@@ -110,6 +111,12 @@ const BASS = { weight: 0.3, fifth: 0.35, other: 0.2, floor: 0.15 } as const;
  * across the notes, above LOW.floor of the highest, are the notes heard. Those below
  * CHROMA_LOW_MIDI (which the chroma leaves out) add LOW.weight times their magnitude to each
  * hop's chroma; those below LOW.bassFullHz, fading out to LOW.bassTopHz, make the bass chroma.
+ * A bass note must show its octave: a peak whose octave (second partial, when it lies in the
+ * low register, i.e. notes below C#3) is weaker than LOW.octave times the peak counts in the
+ * bass in proportion. A plucked or struck string's low note has a strong second partial; the
+ * air resonance of an acoustic guitar's body (~100 Hz, rung by every stroke and ringing a few
+ * tenths of a second), a kick drum or hum are lone sines and would otherwise be taken for the
+ * root (GuitarSet's Eb comping: the body's Ab2 made Eb chords Abmaj7).
  */
 const LOW = {
   seconds: 0.15,
@@ -117,6 +124,7 @@ const LOW = {
   bassFullHz: 130,
   bassTopHz: 260,
   floor: 0.05,
+  octave: 1,
 } as const;
 
 const LOW_CHROMA_NOTES = CHROMA_LOW_MIDI - LOW_FIRST_MIDI;
@@ -437,8 +445,11 @@ export class HarmonyTracker {
       const f = this.lowHz[k]!;
       const pc = this.lowPc[k]!;
       if (k < LOW_CHROMA_NOTES) hc[pc] = hc[pc]! + LOW.weight * m;
-      if (f < LOW.bassTopHz)
-        hb[pc] = hb[pc]! + m * Math.min(1, (LOW.bassTopHz - f) / (LOW.bassTopHz - LOW.bassFullHz));
+      if (f < LOW.bassTopHz) {
+        // A string's note has its octave (second partial); a body resonance or a drum does not.
+        const support = k + 12 < LOW_NOTES ? Math.min(1, mag[k + 12]! / (LOW.octave * m)) : 1;
+        hb[pc] = hb[pc]! + support * m * Math.min(1, (LOW.bassTopHz - f) / (LOW.bassTopHz - LOW.bassFullHz));
+      }
     }
   }
 
