@@ -13,6 +13,10 @@
  * - Phase check: the cumulative score reinforces whatever phase it started on, so every tempo
  *   update the beat comb at the current phase is compared with the best phase over the last
  *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
+ * - Every restart of the tempo filter to another tempo (not an octave) must be borne out by the
+ *   recent onsets: they must fall on the beats and half-beats of the new tempo at least as much as
+ *   on those of the current one (real comping: a bossa nova's accents make the autocorrelation
+ *   prefer 2:3 of the beat, or drift, for a while).
  * - Metrical ratio check: a comb over the autocorrelation can prefer the dotted-eighth grid of a
  *   busy pattern (4:3 of the beat). The onset mass that the beats of the tempo 3/4 and 4/3 of
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
@@ -94,6 +98,14 @@ const RATIO_UPDATES = 3;
 const RATIO_MIN_OBS = 0.6;
 /** Observation factor near a relative found clearly weaker. */
 const RATIO_DAMP = 0.5;
+/** A restart of the tempo filter (a step or a challenger, not an octave) must be borne out by the
+ * recent onsets: the strong onsets of the last COVER_SECONDS (IOI_LOST of the usual peak), weighted
+ * by their strength, must fall on the beats and half-beats of the new tempo (within COVER_TOL of a
+ * half-beat, at its best phase) at least as much as on those of the current one. Played comping
+ * (a bossa nova's 3-3-2 accents) makes the autocorrelation prefer the dotted-quarter grid (2:3 of
+ * the beat) for a while, but its eighth notes fall on the half-beats of the beat only. */
+const COVER_SECONDS = 2;
+const COVER_TOL = 0.12;
 /** Ramp following: slope over this many tempo updates (at least TREND_MIN_UPDATES), */
 const TREND_UPDATES = 8;
 const TREND_MIN_UPDATES = 5;
@@ -706,7 +718,9 @@ export class BeatTracker {
     const dist = Math.min(d, periodHops - d);
     const curValue = this.combValue(n, cur, span);
     const half = Math.abs(dist / p - 0.5) < 0.1;
-    if (dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue) {
+    const shift =
+      dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue;
+    if (shift) {
       // Same candidate as last time (in absolute hops, modulo the period)?
       const cd = (((n - best - this.phaseCandidate) % p) + p) % p;
       if (this.phaseCandidate >= 0 && Math.min(cd, p - cd) <= 2) this.phaseCount++;
@@ -1032,7 +1046,7 @@ export class BeatTracker {
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
     if (held || !(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
       sBest = -1;
-    else if (!this.pulseAgrees(sBest, best)) sBest = -1;
+    else if (!this.pulseAgrees(sBest, best) || !this.covers(sBest, best)) sBest = -1;
     if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
@@ -1069,7 +1083,8 @@ export class BeatTracker {
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
           !isOctave(this.grid[rBest]! / this.grid[best]!))) &&
       this.pulseAgrees(rBest, best) &&
-      this.levelAgrees(rBest, best)
+      this.levelAgrees(rBest, best) &&
+      this.covers(rBest, best)
     ) {
       if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
       else {
@@ -1156,7 +1171,7 @@ export class BeatTracker {
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
         (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
           this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
-    if (!ok) {
+    if (!ok || !this.covers(c, best)) {
       this.stepCandidate = -1;
       this.stepCount = 0;
       return best;
@@ -1191,6 +1206,40 @@ export class BeatTracker {
       v += a;
     }
     return v / beats;
+  }
+
+  /** Whether the recent strong onsets fall on the beats and half-beats of state `to` at least as
+   * much as on those of state `from` (see COVER_SECONDS); octaves pass. */
+  private covers(to: number, from: number): boolean {
+    if (isOctave(this.grid[to]! / this.grid[from]!)) return true;
+    const a = this.coverage((60 * this.hopRate) / this.grid[to]!);
+    const b = this.coverage((60 * this.hopRate) / this.grid[from]!);
+    return a >= b;
+  }
+
+  /** Share of the strong onsets of the last COVER_SECONDS (weighted by strength) within
+   * COVER_TOL of a half-beat of period `q` hops, at the phase of the onset where it is largest. */
+  private coverage(q: number): number {
+    const h = q / 2;
+    const tol = Math.max(2, COVER_TOL * h);
+    const from = this.hop - COVER_SECONDS * this.hopRate;
+    const first = Math.max(0, this.peakCount - IOI_PEAKS);
+    let total = 0;
+    let best = 0;
+    for (let i = first; i < this.peakCount; i++) {
+      const ti = this.peakHops[i % IOI_PEAKS]!;
+      if (ti < from) continue;
+      total += this.peakValues[i % IOI_PEAKS]!;
+      let v = 0;
+      for (let j = first; j < this.peakCount; j++) {
+        const tj = this.peakHops[j % IOI_PEAKS]!;
+        if (tj < from) continue;
+        const x = (tj - ti) / h;
+        if (Math.abs(x - Math.round(x)) * h <= tol) v += this.peakValues[j % IOI_PEAKS]!;
+      }
+      if (v > best) best = v;
+    }
+    return total > 0 ? best / total : 0;
   }
 
   /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */

@@ -142,7 +142,7 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
 
 const PER = 32 + 12 + 4 + 1;
 function featuresOf(name: string, audio: Float32Array): Float32Array {
-  const path = `/tmp/beatdev3/${name}.f32`;
+  const path = `${process.env.BEATDEV_CACHE ?? "/tmp/beatdev3"}/${name}.f32`;
   if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
   const c = analysisConfig(SR);
   const hops = Math.floor(audio.length / c.hopSize);
