@@ -249,3 +249,21 @@ describe("beat tracker: played comping", () => {
     });
   }
 });
+
+describe("beat tracker: breakbeat phase", () => {
+  for (const [bpm, seed] of [
+    [95, 59],
+    [110, 70],
+  ] as const) {
+    it(`puts the beats of a ${bpm} BPM breakbeat on the quarter notes, not a sixteenth before them`, () => {
+      // Kicks and snares on the "a" of beats 1 and 3 and on the "and" of 3 outweigh the beats,
+      // but the hats fill the eighth notes of the true grid only.
+      const beats = beatTimesOf(16, () => bpm, 0.2 + seed * 0.037);
+      const audio = drumTrack(beats, DRUM_PATTERNS.breakbeat!, 16, SR, { jitter: 0.003, seed });
+      const { events } = analyzeSignal(audio, SR);
+      expect(Math.abs(tempoAt(events, 15) - bpm) / bpm).toBeLessThan(0.04);
+      expect(liveRecall(events, beats, 8)).toBeGreaterThan(0.9);
+      expect(precision(events, beats, 8)).toBeGreaterThan(0.9);
+    });
+  }
+});

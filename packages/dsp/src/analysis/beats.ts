@@ -7,12 +7,16 @@
  *   prior centred on PRIOR_BPM, and filtered over time on a log-spaced tempo grid (a hidden
  *   Markov model with a narrow Gaussian transition and a small uniform floor) so that the
  *   metrical level stays put but steps are followed.
- * - Beats: a cumulative beat score (Ellis / BTrack): CS(n) = (1-α)·odf(n) + α·max_v W(v)·CS(n-v),
- *   with W a log-Gaussian around one beat period. Half a beat after each beat, the score is
+ * - Beats: a cumulative beat score (Ellis / BTrack): CS(n) = (1-α)·a(n) + α·max_v W(v)·CS(n-v),
+ *   with W a log-Gaussian around one beat period and the accent a(n) = odf(n) + HALF_WEIGHT·odf
+ *   half a beat before (the beats are where the eighth-note grid lines up, not where the loudest
+ *   syncopation recurs). Half a beat after each beat, the score is
  *   projected forward and the next beat is predicted; it is emitted when the stream reaches it.
  * - Phase check: the cumulative score reinforces whatever phase it started on, so every tempo
  *   update the beat comb at the current phase is compared with the best phase over the last
  *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
+ *   So does a grid of beats and half-beats together a quarter of a beat off that collects clearly
+ *   more (a breakbeat's kicks and snares a sixteenth before the beat leave the half-beats empty).
  * - Every restart of the tempo filter to another tempo (not an octave) must be borne out by the
  *   recent onsets: they must fall on the beats and half-beats of the new tempo at least as much as
  *   on those of the current one (real comping: a bossa nova's accents make the autocorrelation
@@ -170,6 +174,12 @@ const PHASE_CHECK_BEATS = 6;
 const PHASE_RATIO = 1.25;
 const PHASE_RATIO_OTHER = 1.5;
 const PHASE_MIN_SHIFT = 0.2;
+/** ... and the grid of beats and half-beats together at another phase (at least GRID_MIN_SHIFT of
+ * a period away, modulo half a beat) that collects GRID_RATIO times more. */
+const GRID_RATIO = 1.15;
+const GRID_MIN_SHIFT = 0.15;
+/** Weight of the detection function half a beat before a hop in its beat accent (see accent). */
+const HALF_WEIGHT = 0.5;
 const PHASE_UPDATES = 4;
 /** The music has stopped (no beat is emitted) when the detection function has not reached
  * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS beat periods and
@@ -263,6 +273,8 @@ export class BeatTracker {
   private nextBeat = -1;
   private predictAt = -1;
   private readonly future: Float64Array;
+  /** Beat comb value of each phase at the last phase check. */
+  private readonly phaseValues: Float64Array;
   private phaseCandidate = -1;
   private phaseCount = 0;
   /** Running mean of the detection function's peak over one beat period (at each beat). */
@@ -344,6 +356,7 @@ export class BeatTracker {
     this.updateHops = Math.max(1, Math.round(UPDATE_SECONDS * hopRate));
     this.weights = new Float64Array(2 * maxPeriod + 2);
     this.future = new Float64Array(2 * maxPeriod + 2);
+    this.phaseValues = new Float64Array(2 * maxPeriod + 2);
   }
 
   /** Current tempo estimate (BPM), or 0 before the first estimate. */
@@ -363,7 +376,8 @@ export class BeatTracker {
   push(value: number, out: BeatStep): BeatStep {
     const n = ++this.hop;
     this.odf[n % this.capacity] = value;
-    this.score[n % this.capacity] = this.period > 0 ? (1 - ALPHA) * value + ALPHA * this.pastMax(n) : value;
+    this.score[n % this.capacity] =
+      this.period > 0 ? (1 - ALPHA) * this.accent(n) + ALPHA * this.pastMax(n) : value;
     out.tempo = null;
     out.beatHop = null;
     if (this.period > 0 && this.beatPeak > 0 && this.lastBeat >= 0) this.reanchor(n, out);
@@ -702,10 +716,12 @@ export class BeatTracker {
     const span = Math.min(n, Math.round(PHASE_CHECK_BEATS * p), this.capacity - 2);
     if (span < 3 * p) return;
     const periodHops = Math.round(p);
+    const values = this.phaseValues;
     let best = 0;
     let bestValue = -Infinity;
     for (let phi = 0; phi < periodHops; phi++) {
       const v = this.combValue(n, phi, span);
+      values[phi] = v;
       if (v > bestValue) {
         bestValue = v;
         best = phi;
@@ -718,8 +734,30 @@ export class BeatTracker {
     const dist = Math.min(d, periodHops - d);
     const curValue = this.combValue(n, cur, span);
     const half = Math.abs(dist / p - 0.5) < 0.1;
-    const shift =
+    let shift =
       dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue;
+    if (!shift) {
+      // The grid of beats and half-beats together (the eighth notes) a quarter of a beat off: a
+      // breakbeat's syncopated kicks and snares, a sixteenth before the beat, outweigh the beats
+      // but leave the half-beats empty. Then the beat is the larger of its two phases.
+      const halfHops = Math.round(p / 2);
+      let g = 0;
+      let gValue = -Infinity;
+      for (let phi = 0; phi < periodHops; phi++) {
+        const v = values[phi]! + values[(phi + halfHops) % periodHops]!;
+        if (v > gValue) {
+          gValue = v;
+          g = phi;
+        }
+      }
+      const gCur = curValue + values[(cur + halfHops) % periodHops]!;
+      const e = (((g - cur) % halfHops) + halfHops) % halfHops;
+      if (Math.min(e, halfHops - e) >= GRID_MIN_SHIFT * p && gValue > GRID_RATIO * gCur) {
+        const other = (g + halfHops) % periodHops;
+        best = values[other]! > values[g]! ? other : g;
+        shift = true;
+      }
+    }
     if (shift) {
       // Same candidate as last time (in absolute hops, modulo the period)?
       const cd = (((n - best - this.phaseCandidate) % p) + p) % p;
@@ -748,7 +786,7 @@ export class BeatTracker {
     for (let h = first; h <= n; h++) {
       const v = this.odfAt(h);
       this.score[h % this.capacity] =
-        h - this.weightHi < first ? v : (1 - ALPHA) * v + ALPHA * this.pastMax(h);
+        h - this.weightHi < first ? v : (1 - ALPHA) * this.accent(h) + ALPHA * this.pastMax(h);
     }
     return span;
   }
@@ -787,6 +825,15 @@ export class BeatTracker {
       }
     }
     return best;
+  }
+
+  /** The beat accent at hop h: its detection function and HALF_WEIGHT of that half a beat earlier
+   * (a beat is where the eighth-note grid lines up). */
+  private accent(h: number): number {
+    const hb = Math.round(this.period / 2);
+    let m = 0;
+    for (let d = -1; d <= 1; d++) m = Math.max(m, this.odfAt(h - hb + d));
+    return this.odfAt(h) + HALF_WEIGHT * m;
   }
 
   /** max_v W(v)·CS(h - v) over the score already computed. */

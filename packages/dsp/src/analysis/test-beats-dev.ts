@@ -125,6 +125,10 @@ const cases: Case[] = [
   drumCase("offbeat140n15", "offbeat", "const", 140, 140, { seed: 61, snr: 15 }),
   drumCase("swing90", "rock", "const", 90, 90, { seed: 62, swing: 0.66 }),
   drumCase("drop130", "syncopated", "const", 130, 130, { seed: 63, dropout: 0.15 }),
+  drumCase("break110", "breakbeat", "const", 110, 110, { seed: 70 }),
+  drumCase("break125n15", "breakbeat", "const", 125, 125, { seed: 71, snr: 15 }),
+  drumCase("break80", "breakbeat", "const", 80, 80, { seed: 72, dur: 16 }),
+  drumCase("break140mel", "breakbeat", "const", 140, 140, { seed: 73, extra: "melody" }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
 ];
