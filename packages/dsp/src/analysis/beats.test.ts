@@ -5,7 +5,15 @@ import { analyzeSignal } from "./analyze.js";
 import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeaturesInto } from "./features.js";
 import { CausalTracker } from "./tracker.js";
-import { DRUM_PATTERNS, beatTimesOf, clickTrack, drumTrack, withNoise } from "./test-signals.js";
+import {
+  DRUM_PATTERNS,
+  beatTimesOf,
+  clickTrack,
+  drumTrack,
+  pluckedNotes,
+  rng,
+  withNoise,
+} from "./test-signals.js";
 
 const SR = 44100;
 const beatsOf = (e: PerformanceEvent[]): BeatEvent[] => e.filter((x): x is BeatEvent => x.kind === "beat");
@@ -203,4 +211,59 @@ describe("beat tracker: phase", () => {
     expect(liveRecall(events, beats, 7)).toBeGreaterThan(0.9);
     expect(precision(events, beats, 7)).toBeGreaterThan(0.9);
   });
+});
+
+/**
+ * Bossa nova comping on a plucked guitar: the thumb plays a bass note on beats 1 and 3, the
+ * fingers strum four-note chords on the 3-3-2 accents of a two-bar cycle (eighth notes 0, 3, 6, 8,
+ * 11 and 14) and softer two-note chords on the other off-beats; every attack wanders by up to
+ * ±20 ms, as played.
+ */
+function bossaComping(bpm: number, duration: number, seed: number): Float32Array {
+  const beats = beatTimesOf(duration, () => bpm, 0.25);
+  const eighth = 30 / bpm;
+  const random = rng(seed);
+  const notes: { t: number; hz: number; duration: number }[] = [];
+  const chord = [196, 247, 294, 370];
+  const accents = new Set([0, 3, 6, 8, 11, 14]);
+  for (let i = 0; beats[0]! + i * eighth < duration - 0.5; i++) {
+    const t = beats[0]! + i * eighth + (random() - 0.5) * 0.04;
+    const pos = i % 16;
+    if (pos % 4 === 0) notes.push({ t, hz: pos % 8 === 0 ? 82.4 : 123.5, duration: 0.4 });
+    const strings = accents.has(pos) ? 4 : pos % 2 === 1 ? 2 : 0;
+    for (let s = 0; s < strings; s++) notes.push({ t: t + 0.006 * s, hz: chord[s]!, duration: 0.3 });
+  }
+  return pluckedNotes(notes, duration, SR);
+}
+
+describe("beat tracker: played comping", () => {
+  for (const [bpm, seed] of [
+    [129, 2],
+    [150, 3],
+  ] as const) {
+    it(`holds the tempo of bossa nova comping at ${bpm} BPM (not 2:3 of it, no false steps)`, () => {
+      // The 3-3-2 accents make the autocorrelation prefer the dotted-quarter grid for a while; the
+      // onsets (eighth notes) fall on the beats and half-beats of the quarter note only.
+      const { events } = analyzeSignal(bossaComping(bpm, 20, seed), SR);
+      for (let t = 5; t < 20; t += 0.25) expect(Math.abs(tempoAt(events, t) - bpm) / bpm).toBeLessThan(0.04);
+    });
+  }
+});
+
+describe("beat tracker: breakbeat phase", () => {
+  for (const [bpm, seed] of [
+    [95, 59],
+    [110, 70],
+  ] as const) {
+    it(`puts the beats of a ${bpm} BPM breakbeat on the quarter notes, not a sixteenth before them`, () => {
+      // Kicks and snares on the "a" of beats 1 and 3 and on the "and" of 3 outweigh the beats,
+      // but the hats fill the eighth notes of the true grid only.
+      const beats = beatTimesOf(16, () => bpm, 0.2 + seed * 0.037);
+      const audio = drumTrack(beats, DRUM_PATTERNS.breakbeat!, 16, SR, { jitter: 0.003, seed });
+      const { events } = analyzeSignal(audio, SR);
+      expect(Math.abs(tempoAt(events, 15) - bpm) / bpm).toBeLessThan(0.04);
+      expect(liveRecall(events, beats, 8)).toBeGreaterThan(0.9);
+      expect(precision(events, beats, 8)).toBeGreaterThan(0.9);
+    });
+  }
 });

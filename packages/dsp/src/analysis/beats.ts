@@ -7,12 +7,20 @@
  *   prior centred on PRIOR_BPM, and filtered over time on a log-spaced tempo grid (a hidden
  *   Markov model with a narrow Gaussian transition and a small uniform floor) so that the
  *   metrical level stays put but steps are followed.
- * - Beats: a cumulative beat score (Ellis / BTrack): CS(n) = (1-α)·odf(n) + α·max_v W(v)·CS(n-v),
- *   with W a log-Gaussian around one beat period. Half a beat after each beat, the score is
+ * - Beats: a cumulative beat score (Ellis / BTrack): CS(n) = (1-α)·a(n) + α·max_v W(v)·CS(n-v),
+ *   with W a log-Gaussian around one beat period and the accent a(n) = odf(n) + HALF_WEIGHT·odf
+ *   half a beat before (the beats are where the eighth-note grid lines up, not where the loudest
+ *   syncopation recurs). Half a beat after each beat, the score is
  *   projected forward and the next beat is predicted; it is emitted when the stream reaches it.
  * - Phase check: the cumulative score reinforces whatever phase it started on, so every tempo
  *   update the beat comb at the current phase is compared with the best phase over the last
  *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
+ *   So does a grid of beats and half-beats together a quarter of a beat off that collects clearly
+ *   more (a breakbeat's kicks and snares a sixteenth before the beat leave the half-beats empty).
+ * - Every restart of the tempo filter to another tempo (not an octave) must be borne out by the
+ *   recent onsets: they must fall on the beats and half-beats of the new tempo at least as much as
+ *   on those of the current one (real comping: a bossa nova's accents make the autocorrelation
+ *   prefer 2:3 of the beat, or drift, for a while).
  * - Metrical ratio check: a comb over the autocorrelation can prefer the dotted-eighth grid of a
  *   busy pattern (4:3 of the beat). The onset mass that the beats of the tempo 3/4 and 4/3 of
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
@@ -94,6 +102,14 @@ const RATIO_UPDATES = 3;
 const RATIO_MIN_OBS = 0.6;
 /** Observation factor near a relative found clearly weaker. */
 const RATIO_DAMP = 0.5;
+/** A restart of the tempo filter (a step or a challenger, not an octave) must be borne out by the
+ * recent onsets: the strong onsets of the last COVER_SECONDS (IOI_LOST of the usual peak), weighted
+ * by their strength, must fall on the beats and half-beats of the new tempo (within COVER_TOL of a
+ * half-beat, at its best phase) at least as much as on those of the current one. Played comping
+ * (a bossa nova's 3-3-2 accents) makes the autocorrelation prefer the dotted-quarter grid (2:3 of
+ * the beat) for a while, but its eighth notes fall on the half-beats of the beat only. */
+const COVER_SECONDS = 2;
+const COVER_TOL = 0.12;
 /** Ramp following: slope over this many tempo updates (at least TREND_MIN_UPDATES), */
 const TREND_UPDATES = 8;
 const TREND_MIN_UPDATES = 5;
@@ -158,6 +174,12 @@ const PHASE_CHECK_BEATS = 6;
 const PHASE_RATIO = 1.25;
 const PHASE_RATIO_OTHER = 1.5;
 const PHASE_MIN_SHIFT = 0.2;
+/** ... and the grid of beats and half-beats together at another phase (at least GRID_MIN_SHIFT of
+ * a period away, modulo half a beat) that collects GRID_RATIO times more. */
+const GRID_RATIO = 1.15;
+const GRID_MIN_SHIFT = 0.15;
+/** Weight of the detection function half a beat before a hop in its beat accent (see accent). */
+const HALF_WEIGHT = 0.5;
 const PHASE_UPDATES = 4;
 /** The music has stopped (no beat is emitted) when the detection function has not reached
  * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS beat periods and
@@ -251,6 +273,8 @@ export class BeatTracker {
   private nextBeat = -1;
   private predictAt = -1;
   private readonly future: Float64Array;
+  /** Beat comb value of each phase at the last phase check. */
+  private readonly phaseValues: Float64Array;
   private phaseCandidate = -1;
   private phaseCount = 0;
   /** Running mean of the detection function's peak over one beat period (at each beat). */
@@ -332,6 +356,7 @@ export class BeatTracker {
     this.updateHops = Math.max(1, Math.round(UPDATE_SECONDS * hopRate));
     this.weights = new Float64Array(2 * maxPeriod + 2);
     this.future = new Float64Array(2 * maxPeriod + 2);
+    this.phaseValues = new Float64Array(2 * maxPeriod + 2);
   }
 
   /** Current tempo estimate (BPM), or 0 before the first estimate. */
@@ -351,7 +376,8 @@ export class BeatTracker {
   push(value: number, out: BeatStep): BeatStep {
     const n = ++this.hop;
     this.odf[n % this.capacity] = value;
-    this.score[n % this.capacity] = this.period > 0 ? (1 - ALPHA) * value + ALPHA * this.pastMax(n) : value;
+    this.score[n % this.capacity] =
+      this.period > 0 ? (1 - ALPHA) * this.accent(n) + ALPHA * this.pastMax(n) : value;
     out.tempo = null;
     out.beatHop = null;
     if (this.period > 0 && this.beatPeak > 0 && this.lastBeat >= 0) this.reanchor(n, out);
@@ -690,10 +716,12 @@ export class BeatTracker {
     const span = Math.min(n, Math.round(PHASE_CHECK_BEATS * p), this.capacity - 2);
     if (span < 3 * p) return;
     const periodHops = Math.round(p);
+    const values = this.phaseValues;
     let best = 0;
     let bestValue = -Infinity;
     for (let phi = 0; phi < periodHops; phi++) {
       const v = this.combValue(n, phi, span);
+      values[phi] = v;
       if (v > bestValue) {
         bestValue = v;
         best = phi;
@@ -706,7 +734,31 @@ export class BeatTracker {
     const dist = Math.min(d, periodHops - d);
     const curValue = this.combValue(n, cur, span);
     const half = Math.abs(dist / p - 0.5) < 0.1;
-    if (dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue) {
+    let shift =
+      dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue;
+    if (!shift) {
+      // The grid of beats and half-beats together (the eighth notes) a quarter of a beat off: a
+      // breakbeat's syncopated kicks and snares, a sixteenth before the beat, outweigh the beats
+      // but leave the half-beats empty. Then the beat is the larger of its two phases.
+      const halfHops = Math.round(p / 2);
+      let g = 0;
+      let gValue = -Infinity;
+      for (let phi = 0; phi < periodHops; phi++) {
+        const v = values[phi]! + values[(phi + halfHops) % periodHops]!;
+        if (v > gValue) {
+          gValue = v;
+          g = phi;
+        }
+      }
+      const gCur = curValue + values[(cur + halfHops) % periodHops]!;
+      const e = (((g - cur) % halfHops) + halfHops) % halfHops;
+      if (Math.min(e, halfHops - e) >= GRID_MIN_SHIFT * p && gValue > GRID_RATIO * gCur) {
+        const other = (g + halfHops) % periodHops;
+        best = values[other]! > values[g]! ? other : g;
+        shift = true;
+      }
+    }
+    if (shift) {
       // Same candidate as last time (in absolute hops, modulo the period)?
       const cd = (((n - best - this.phaseCandidate) % p) + p) % p;
       if (this.phaseCandidate >= 0 && Math.min(cd, p - cd) <= 2) this.phaseCount++;
@@ -734,7 +786,7 @@ export class BeatTracker {
     for (let h = first; h <= n; h++) {
       const v = this.odfAt(h);
       this.score[h % this.capacity] =
-        h - this.weightHi < first ? v : (1 - ALPHA) * v + ALPHA * this.pastMax(h);
+        h - this.weightHi < first ? v : (1 - ALPHA) * this.accent(h) + ALPHA * this.pastMax(h);
     }
     return span;
   }
@@ -773,6 +825,15 @@ export class BeatTracker {
       }
     }
     return best;
+  }
+
+  /** The beat accent at hop h: its detection function and HALF_WEIGHT of that half a beat earlier
+   * (a beat is where the eighth-note grid lines up). */
+  private accent(h: number): number {
+    const hb = Math.round(this.period / 2);
+    let m = 0;
+    for (let d = -1; d <= 1; d++) m = Math.max(m, this.odfAt(h - hb + d));
+    return this.odfAt(h) + HALF_WEIGHT * m;
   }
 
   /** max_v W(v)·CS(h - v) over the score already computed. */
@@ -1032,7 +1093,7 @@ export class BeatTracker {
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
     if (held || !(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
       sBest = -1;
-    else if (!this.pulseAgrees(sBest, best)) sBest = -1;
+    else if (!this.pulseAgrees(sBest, best) || !this.covers(sBest, best)) sBest = -1;
     if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
@@ -1069,7 +1130,8 @@ export class BeatTracker {
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
           !isOctave(this.grid[rBest]! / this.grid[best]!))) &&
       this.pulseAgrees(rBest, best) &&
-      this.levelAgrees(rBest, best)
+      this.levelAgrees(rBest, best) &&
+      this.covers(rBest, best)
     ) {
       if (this.longChallenger >= 0 && Math.abs(this.longChallenger - rBest) <= 2) this.longCount++;
       else {
@@ -1156,7 +1218,7 @@ export class BeatTracker {
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
         (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
           this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
-    if (!ok) {
+    if (!ok || !this.covers(c, best)) {
       this.stepCandidate = -1;
       this.stepCount = 0;
       return best;
@@ -1191,6 +1253,40 @@ export class BeatTracker {
       v += a;
     }
     return v / beats;
+  }
+
+  /** Whether the recent strong onsets fall on the beats and half-beats of state `to` at least as
+   * much as on those of state `from` (see COVER_SECONDS); octaves pass. */
+  private covers(to: number, from: number): boolean {
+    if (isOctave(this.grid[to]! / this.grid[from]!)) return true;
+    const a = this.coverage((60 * this.hopRate) / this.grid[to]!);
+    const b = this.coverage((60 * this.hopRate) / this.grid[from]!);
+    return a >= b;
+  }
+
+  /** Share of the strong onsets of the last COVER_SECONDS (weighted by strength) within
+   * COVER_TOL of a half-beat of period `q` hops, at the phase of the onset where it is largest. */
+  private coverage(q: number): number {
+    const h = q / 2;
+    const tol = Math.max(2, COVER_TOL * h);
+    const from = this.hop - COVER_SECONDS * this.hopRate;
+    const first = Math.max(0, this.peakCount - IOI_PEAKS);
+    let total = 0;
+    let best = 0;
+    for (let i = first; i < this.peakCount; i++) {
+      const ti = this.peakHops[i % IOI_PEAKS]!;
+      if (ti < from) continue;
+      total += this.peakValues[i % IOI_PEAKS]!;
+      let v = 0;
+      for (let j = first; j < this.peakCount; j++) {
+        const tj = this.peakHops[j % IOI_PEAKS]!;
+        if (tj < from) continue;
+        const x = (tj - ti) / h;
+        if (Math.abs(x - Math.round(x)) * h <= tol) v += this.peakValues[j % IOI_PEAKS]!;
+      }
+      if (v > best) best = v;
+    }
+    return total > 0 ? best / total : 0;
   }
 
   /** Whether state `s` is a plausible tempo step from state `best` (6-60 % away, no octave). */

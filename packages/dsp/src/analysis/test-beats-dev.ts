@@ -125,6 +125,10 @@ const cases: Case[] = [
   drumCase("offbeat140n15", "offbeat", "const", 140, 140, { seed: 61, snr: 15 }),
   drumCase("swing90", "rock", "const", 90, 90, { seed: 62, swing: 0.66 }),
   drumCase("drop130", "syncopated", "const", 130, 130, { seed: 63, dropout: 0.15 }),
+  drumCase("break110", "breakbeat", "const", 110, 110, { seed: 70 }),
+  drumCase("break125n15", "breakbeat", "const", 125, 125, { seed: 71, snr: 15 }),
+  drumCase("break80", "breakbeat", "const", 80, 80, { seed: 72, dur: 16 }),
+  drumCase("break140mel", "breakbeat", "const", 140, 140, { seed: 73, extra: "melody" }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
 ];
@@ -142,7 +146,7 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
 
 const PER = 32 + 12 + 4 + 1;
 function featuresOf(name: string, audio: Float32Array): Float32Array {
-  const path = `/tmp/beatdev3/${name}.f32`;
+  const path = `${process.env.BEATDEV_CACHE ?? "/tmp/beatdev3"}/${name}.f32`;
   if (existsSync(path)) return new Float32Array(readFileSync(path).buffer.slice(0));
   const c = analysisConfig(SR);
   const hops = Math.floor(audio.length / c.hopSize);
