@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Instrument } from "@performia/protocol";
-import { SoundBankLoader, SpessaSynthProcessor } from "spessasynth_core";
+import type { SpessaSynthProcessor } from "spessasynth_core";
 
 /** What the pipeline needs from a synthesizer (the built-in `Synth` and `SoundFontSynth`). */
 export interface BandSynth {
@@ -82,6 +82,8 @@ export class SoundFontSynth implements BandSynth {
    * Runs on the main thread before the performance starts.
    */
   static async load(path: string, sampleRate: number): Promise<SoundFontSynth> {
+    // Loaded on first use: the analysis workers and every command without a SoundFont skip it.
+    const { SoundBankLoader, SpessaSynthProcessor } = await import("spessasynth_core");
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
