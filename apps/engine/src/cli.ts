@@ -21,7 +21,7 @@ import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
 import { summarizeLive } from "./commands/perform-live.js";
-import { AudioThread } from "./live/audio-thread.js";
+import { AudioProcess } from "./live/audio-process.js";
 import { describeDevices } from "./drivers/device.js";
 import { measureLatency } from "./commands/latency.js";
 import { replay } from "./commands/replay.js";
@@ -270,8 +270,8 @@ program
             "live, use --seconds to stop early; the speakers get the band alone unless --monitor",
           );
         }
-        // The performance runs on its own thread (the audio thread), as it does under the API.
-        const thread = AudioThread.start(
+        // The performance runs in its own process (the audio process), as it does under the API.
+        const thread = AudioProcess.start(
           {
             song: o.song,
             deviceIn: o.deviceIn,

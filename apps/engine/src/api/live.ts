@@ -1,6 +1,6 @@
 /**
- * The live performance as the API sees it: one at a time, on the audio thread
- * (live/audio-thread.ts), started, changed and stopped by messages; its stream frames fanned out
+ * The live performance as the API sees it: one at a time, in the audio process
+ * (live/audio-process.ts), started, changed and stopped by messages; its stream frames fanned out
  * to subscribers. A subscriber whose connection cannot keep up has frames dropped for it (never
  * queued without bound): each subscriber holds at most one frame, and none is handed to a
  * connection with more than `MAX_BACKLOG_BYTES` already waiting to be sent. Main thread.
@@ -18,7 +18,7 @@ import type {
 } from "@performia/protocol";
 import { PerformiaError } from "@performia/protocol";
 import { newSessionPath } from "../commands/perform.js";
-import { AudioThread } from "../live/audio-thread.js";
+import { AudioProcess } from "../live/audio-process.js";
 import { readSongFile } from "../songs.js";
 
 /** Bytes a connection may have waiting before frames are dropped for it (a few dozen frames). */
@@ -36,7 +36,7 @@ interface Subscriber {
 
 export class LiveController {
   private state: LiveState = "idle";
-  private thread: AudioThread | null = null;
+  private thread: AudioProcess | null = null;
   private session: string | null = null;
   private song: string | null = null;
   private error: string | null = null;
@@ -97,7 +97,7 @@ export class LiveController {
     this.session = session;
     this.song = song.title;
     this.error = null;
-    const thread = AudioThread.start({
+    const thread = AudioProcess.start({
       song: input.song,
       sessionPath,
       agents,

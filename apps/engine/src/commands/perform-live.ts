@@ -14,7 +14,7 @@ import { write as fsWrite } from "node:fs";
 import { defaultBand } from "@performia/agents";
 import type { Decision, FollowMode, Settings, SettingsInput } from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema } from "@performia/protocol";
-import type { ChosenDevice, DeviceCounters } from "../drivers/device.js";
+import type { DeviceCounters } from "../drivers/device.js";
 import { DuplexDevice, chooseDevice, LIVE_RATES } from "../drivers/device.js";
 import type { LiveFigures } from "../drivers/live.js";
 import { liveFigures, runLive } from "../drivers/live.js";
@@ -72,18 +72,13 @@ export interface LivePerformOptions {
   readonly display?: "tty" | "lines" | "none";
   /** Told when the first input block has arrived (frame 0 is being heard), for tests and scripts. */
   readonly onStart?: () => void;
-  /**
-   * Called with the devices chosen, before they are opened: the audio thread has the main
-   * thread set PULSE_SOURCE / PULSE_SINK for real (a worker's process.env is its own copy).
-   */
-  readonly beforeOpen?: (input: ChosenDevice, output: ChosenDevice) => Promise<void>;
-  /** Told of each note as the band plays it (on the audio thread, inside a block: copy, never allocate). */
+  /** Told of each note as the band plays it (on the pipeline thread, inside a block: copy, never allocate). */
   readonly onPlay?: (d: Decision) => void;
   /** Told once everything is open, before the first block: what a controller reads and changes. */
   readonly onRunning?: (run: RunningPerformance) => void;
 }
 
-/** A performance while it runs, for the audio thread's controller (the same thread). */
+/** A performance while it runs, for the audio process's controller (the same thread). */
 export interface RunningPerformance {
   readonly pipeline: Pipeline;
   readonly figures: LiveFigures;
@@ -182,7 +177,6 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   // The device first: without one there is nothing to record.
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
-  await options.beforeOpen?.(input, output);
   const blockMsBudget = (blockSize / sampleRate) * 1000;
   const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMsBudget));
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });

@@ -1,28 +1,28 @@
 /**
- * What the main thread and the audio thread say to each other (structured clone over the
- * worker's port). The main thread starts the worker with `AudioThreadStart` as its workerData.
+ * What the engine's main process and the audio process say to each other (structured clone
+ * over the IPC channel). The first message to the audio process is `start`.
  */
 import type { LiveChangeResult, LiveFrame, SettingsPatch } from "@performia/protocol";
 import type { LivePerformOptions, LivePerformResult } from "../commands/perform-live.js";
 
-/** Live perform options that cross to the audio thread (no functions, no signal). */
-export type AudioThreadOptions = Omit<
+/** Live perform options that cross to the audio process (no functions, no signal). */
+export type AudioOptions = Omit<
   LivePerformOptions,
   "signal" | "onStart" | "beforeOpen" | "onPlay" | "onRunning"
 >;
 
-export interface AudioThreadStart {
-  readonly options: AudioThreadOptions;
+export interface AudioStart {
+  readonly options: AudioOptions;
   /** Build stream frames (about 30 a second) and send them. */
   readonly stream: boolean;
 }
 
-/** Main → audio thread. */
+/** Main → audio process. */
 export type ToAudio =
+  | { readonly type: "start"; readonly start: AudioStart }
   | { readonly type: "finish" }
   | { readonly type: "interrupt" }
-  | { readonly type: "change"; readonly id: number; readonly patch: SettingsPatch }
-  | { readonly type: "env-set"; readonly id: number };
+  | { readonly type: "change"; readonly id: number; readonly patch: SettingsPatch };
 
 /** An error as it crosses threads: a PerformiaError keeps its code and hint. */
 export interface ThreadError {
@@ -31,10 +31,8 @@ export interface ThreadError {
   readonly hint: string | null;
 }
 
-/** Audio thread → main. */
+/** Audio process → main. */
 export type FromAudio =
-  /** Set these environment variables for real (a worker's process.env is a copy), then answer `env-set`. */
-  | { readonly type: "setenv"; readonly id: number; readonly vars: Readonly<Record<string, string>> }
   /** Everything is open; the session being recorded. */
   | { readonly type: "running"; readonly sessionPath: string | null }
   /** The first input block has arrived: performing. */

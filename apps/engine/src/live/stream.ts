@@ -1,5 +1,5 @@
 /**
- * The frames of `live.stream`, built on the audio thread about 30 times a second (never per
+ * The frames of `live.stream`, built in the audio process about 30 times a second (never per
  * block) from what the pipeline, the live driver and the device keep up to date. The notes the
  * band plays between two frames are copied into a ring allocated once (`NoteRing.push` runs
  * inside a block); everything else is read when a frame is built, between blocks.
@@ -19,7 +19,7 @@ export function deviceStatus(_run: RunningPerformance): DeviceStatus {
   return "ok";
 }
 
-/** Notes played since the last frame, copied into typed arrays (audio thread; no allocation). */
+/** Notes played since the last frame, copied into typed arrays (pipeline thread, inside a block; no allocation). */
 export class NoteRing {
   private readonly names: string[];
   private readonly index = new Map<string, number>();
@@ -88,7 +88,7 @@ export function nearestNote(hz: number): { note: string; cents: number } {
   };
 }
 
-/** Builds frames from a running performance (audio thread, between blocks). */
+/** Builds frames from a running performance (audio process, between blocks). */
 export class FrameBuilder {
   private readonly blockScratch: Float64Array;
   private readonly waitScratch: Float64Array;

@@ -1,28 +1,33 @@
 /**
- * The audio thread: a worker that runs one live performance (device, block loop, pipeline,
- * synth; the analysis pool and the recorder are threads of their own), so that nothing on the
- * main thread (API traffic, large session queries, slow clients) can delay a block.
+ * The audio process: a child of the engine that runs one live performance (device, block loop,
+ * pipeline, synth; the analysis pool and the recorder are threads of its own), so that nothing
+ * in the engine's main process (API traffic, large session queries, slow clients) can delay a
+ * block.
  *
- * naudiodon is an N-API addon, so it loads in a worker; it keeps its AudioIO constructor in one
- * process-wide static, set by whichever thread loaded it last, so only the audio thread may
- * open streams (the main thread never loads it while a performance runs).
+ * A process, not a worker thread. naudiodon is an N-API addon and does load and run in a worker
+ * (checked: 1000 blocks of 128 read and written on the virtual device from a worker), but it
+ * keeps its AudioIO constructor in one process-wide static set by whichever thread loaded it
+ * last: once the main thread loads it too (to list devices for the studio, say), the worker can
+ * no longer open a stream (create returns an empty object), which reopening a lost device needs.
+ * A process of its own also has its own heap and garbage collector, its own libuv thread pool
+ * (which naudiodon's reads and writes wait on), its own environment (PULSE_SOURCE and PULSE_SINK
+ * choose PulseAudio devices; a worker's process.env is a copy libpulse never sees), its own CPU
+ * priority, and a crash in PortAudio ends the performance, not the API. Both were measured under
+ * the flood of tests/api/live-api.test.ts and behave alike there: blocks stay well within their
+ * budget, and a query storm still adds output underflows on a loaded 2-core machine (see the test).
  *
- * Messages in: finish (end as complete), interrupt (end as interrupted), change(patch). Out:
- * running, performing, frame (about 30 a second), changed, done or failed. Everything here but
- * `NoteRing.push` runs between blocks, on this thread's event loop.
+ * Messages in (IPC): start, finish (end as complete), interrupt (end as interrupted),
+ * change(patch). Out: running, performing, frame (about 30 a second), changed, done or failed.
+ * Everything here but `NoteRing.push` runs between blocks, on this process's event loop.
  */
-import { parentPort, workerData } from "node:worker_threads";
 import { defaultBand, isKnownStyle } from "@performia/agents";
 import { PerformiaError, type SettingsPatch } from "@performia/protocol";
 import { performLive, type RunningPerformance } from "../commands/perform-live.js";
-import type { ChosenDevice } from "../drivers/device.js";
-import type { AudioThreadStart, FromAudio, ThreadError, ToAudio } from "./messages.js";
-import { AUDIO_NICE, setPoolNice, setThreadNice } from "./priority.js";
+import type { AudioStart, FromAudio, ThreadError, ToAudio } from "./messages.js";
+import { AUDIO_NICE, setProcessNice } from "./priority.js";
 import { FrameBuilder, NoteRing, STREAM_HZ } from "./stream.js";
 
-const port = parentPort!;
-const start = workerData as AudioThreadStart;
-const send = (m: FromAudio): void => port.postMessage(m);
+const send = (m: FromAudio): void => void process.send?.(m);
 
 const interrupt = new AbortController();
 let running: RunningPerformance | null = null;
@@ -30,8 +35,8 @@ let finishEarly = false;
 const notes = new NoteRing();
 let timer: NodeJS.Timeout | null = null;
 let builder: FrameBuilder | null = null;
-let envId = 0;
-const envWaits = new Map<number, () => void>();
+let started: ((s: AudioStart) => void) | null = null;
+const startData = new Promise<AudioStart>((ok) => (started = ok));
 
 function threadError(e: unknown): ThreadError {
   if (e instanceof PerformiaError) return { message: e.message, code: e.code, hint: e.hint ?? null };
@@ -53,18 +58,18 @@ export function patchProblem(patch: SettingsPatch, run: RunningPerformance): str
   return null;
 }
 
-port.on("message", (m: ToAudio) => {
+process.on("message", (m: ToAudio) => {
   switch (m.type) {
+    case "start":
+      started?.(m.start);
+      started = null;
+      break;
     case "finish":
       if (running) running.finish();
       else finishEarly = true;
       break;
     case "interrupt":
       interrupt.abort();
-      break;
-    case "env-set":
-      envWaits.get(m.id)?.();
-      envWaits.delete(m.id);
       break;
     case "change": {
       if (!running) {
@@ -95,25 +100,16 @@ port.on("message", (m: ToAudio) => {
     }
   }
 });
+// The engine went away (or Ctrl-C reached the whole process group): end the session as interrupted.
+process.on("disconnect", () => interrupt.abort());
+process.on("SIGINT", () => interrupt.abort());
+process.on("SIGTERM", () => interrupt.abort());
 
-/** PulseAudio names reach libpulse through the real environment, which only the main thread sets. */
-async function beforeOpen(input: ChosenDevice, output: ChosenDevice): Promise<void> {
-  const vars: Record<string, string> = {};
-  if (input.pulse) vars.PULSE_SOURCE = input.pulse;
-  if (output.pulse) vars.PULSE_SINK = output.pulse;
-  if (Object.keys(vars).length === 0) return;
-  const id = ++envId;
-  await new Promise<void>((ok) => {
-    envWaits.set(id, ok);
-    send({ type: "setenv", id, vars });
-  });
-}
-
-function onRunning(run: RunningPerformance): void {
+function onRunning(run: RunningPerformance, stream: boolean): void {
   running = run;
   if (finishEarly) run.finish();
   send({ type: "running", sessionPath: run.sessionPath });
-  if (start.stream) {
+  if (stream) {
     const name = run.sessionPath ? run.sessionPath.split(/[\\/]/).pop()! : null;
     const b = new FrameBuilder(run, notes, name);
     builder = b;
@@ -123,8 +119,9 @@ function onRunning(run: RunningPerformance): void {
   }
 }
 
-// First, so that the threads this one starts (analysis pool, recorder, PortAudio's) inherit it.
-const priority = setThreadNice(AUDIO_NICE) ?? (await setPoolNice(AUDIO_NICE));
+const start = await startData;
+// First, so that the threads this process starts (analysis pool, recorder, PortAudio's) inherit it.
+const priority = setProcessNice(AUDIO_NICE);
 
 try {
   const result = await performLive({
@@ -132,9 +129,8 @@ try {
     display: start.options.display ?? "none",
     signal: interrupt.signal,
     onStart: () => send({ type: "performing" }),
-    beforeOpen,
     ...(start.stream ? { onPlay: notes.push } : {}),
-    onRunning,
+    onRunning: (run) => onRunning(run, start.stream),
   });
   if (timer) clearInterval(timer);
   // The last frame: the totals at the end.
@@ -142,7 +138,7 @@ try {
   if (last) send({ type: "frame", frame: last.build() });
   if (priority) {
     result.warnings.push(
-      `the audio thread runs at the normal priority (${priority}): other work on this machine can delay its blocks; allow it a higher one (CAP_SYS_NICE, or an RLIMIT_NICE of ${-AUDIO_NICE})`,
+      `the audio process runs at the normal priority (${priority}): other work on this machine can delay its blocks; allow it a higher one (CAP_SYS_NICE, or an RLIMIT_NICE of ${-AUDIO_NICE})`,
     );
   }
   send({ type: "done", result });
@@ -150,4 +146,4 @@ try {
   if (timer) clearInterval(timer);
   send({ type: "failed", error: threadError(e) });
 }
-port.close();
+process.disconnect?.();

@@ -1,16 +1,16 @@
 /**
- * The main thread's side of the audio thread (live/audio-worker.ts): start a live performance
- * in its own worker, change it, finish or interrupt it, and receive its stream frames and its
- * result. Main thread. Nothing here waits on the audio thread except the caller's promises.
+ * The engine's side of the audio process (live/audio-entry.ts): start a live performance in a
+ * process of its own, change it, finish or interrupt it, and receive its stream frames and its
+ * result. Main thread. Nothing here waits on the audio process except the caller's promises.
  */
-import type { Worker } from "node:worker_threads";
+import { fork, type ChildProcess } from "node:child_process";
 import type { LiveChangeResult, LiveFrame, SettingsPatch } from "@performia/protocol";
 import { PerformiaError } from "@performia/protocol";
 import type { LivePerformResult } from "../commands/perform-live.js";
-import { startWorker } from "../session/spawn.js";
-import type { AudioThreadOptions, AudioThreadStart, FromAudio, ThreadError, ToAudio } from "./messages.js";
+import { workerFile } from "../util/worker-file.js";
+import type { AudioOptions, AudioStart, FromAudio, ThreadError, ToAudio } from "./messages.js";
 
-export type { AudioThreadOptions } from "./messages.js";
+export type { AudioOptions } from "./messages.js";
 
 function toError(e: ThreadError): Error {
   return e.code
@@ -23,7 +23,7 @@ interface Pending {
   fail(e: Error): void;
 }
 
-export class AudioThread {
+export class AudioProcess {
   /** The session file once everything is open (null when not recording). */
   readonly running: Promise<string | null>;
   /** The first input block has arrived. */
@@ -32,14 +32,20 @@ export class AudioThread {
   readonly done: Promise<LivePerformResult>;
   /** Called with each stream frame (about 30 a second), on the main thread. */
   onFrame: ((frame: LiveFrame) => void) | null = null;
-  private readonly worker: Worker;
+  private readonly child: ChildProcess;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private ended = false;
 
-  private constructor(options: AudioThreadOptions, stream: boolean) {
-    const data: AudioThreadStart = { options, stream };
-    this.worker = startWorker(import.meta.url, "./audio-worker", { workerData: data });
+  private constructor(options: AudioOptions, stream: boolean) {
+    const start: AudioStart = { options, stream };
+    const { filename, execArgv } = workerFile(import.meta.url, "./audio-entry");
+    // Structured clone over the IPC channel; the display and PortAudio's messages go to our stderr.
+    this.child = fork(filename, [], {
+      execArgv,
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     let running!: (p: string | null) => void;
     let performing!: () => void;
     let done!: (r: LivePerformResult) => void;
@@ -60,13 +66,8 @@ export class AudioThread {
       if (e) failed(e);
       else done(r!);
     };
-    this.worker.on("message", (m: FromAudio) => {
+    this.child.on("message", (m: FromAudio) => {
       switch (m.type) {
-        case "setenv":
-          // libpulse reads these from the real environment: only the main thread sets it.
-          for (const [k, v] of Object.entries(m.vars)) process.env[k] = v;
-          this.post({ type: "env-set", id: m.id });
-          break;
         case "running":
           running(m.sessionPath);
           break;
@@ -91,13 +92,16 @@ export class AudioThread {
           break;
       }
     });
-    this.worker.on("error", (e) => end(new Error(`the audio thread failed: ${e.message}`)));
-    this.worker.on("exit", (code) => end(new Error(`the audio thread exited (${code}) before the end`)));
+    this.child.on("error", (e) => end(new Error(`the audio process failed: ${e.message}`)));
+    this.child.on("close", (code, signal) =>
+      end(new Error(`the audio process exited (${signal ?? code ?? "?"}) before the end of the performance`)),
+    );
+    this.post({ type: "start", start });
   }
 
-  /** Start a live performance on its own thread; `stream`: send stream frames. */
-  static start(options: AudioThreadOptions, stream = true): AudioThread {
-    return new AudioThread(options, stream);
+  /** Start a live performance in its own process; `stream`: send stream frames. */
+  static start(options: AudioOptions, stream = true): AudioProcess {
+    return new AudioProcess(options, stream);
   }
 
   /** Change settings live; resolves with the frame at which the change takes effect (and is recorded). */
@@ -121,6 +125,6 @@ export class AudioThread {
   }
 
   private post(m: ToAudio): void {
-    if (!this.ended) this.worker.postMessage(m);
+    if (!this.ended && this.child.connected) this.child.send(m);
   }
 }
