@@ -58,7 +58,7 @@ export type LiveStartInput = z.infer<typeof LiveStartInput>;
 /** `live.state`: the performance now, and what the stream has had to drop for slow clients. */
 export const LiveStatus = z.object({
   state: LiveState,
-  /** The session being recorded (a name in the sessions folder), when there is one. */
+  /** The session being recorded, or the last one recorded (a name in the sessions folder). */
   session: z.string().nullable(),
   song: z.string().nullable(),
   /** Why the last performance failed to start or ended early, if it did. */

@@ -123,11 +123,14 @@ export class LiveController {
       () => null,
       (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     );
+    let opened = false;
+    void thread.running.then(() => (opened = true));
     void ended.then((e) => {
       if (this.thread !== thread) return;
       this.thread = null;
       this.state = "idle";
       if (e) this.error = e.message;
+      if (e && !opened) this.session = null; // nothing was recorded
     });
     const first = await Promise.race([thread.performing.then(() => null), ended]);
     if (first) throw first;

@@ -5,7 +5,13 @@
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { LiveStartInput, PerformiaError, SessionStatus, SettingsPatch } from "@performia/protocol";
+import {
+  describeIssues,
+  LiveStartInput,
+  PerformiaError,
+  SessionStatus,
+  SettingsPatch,
+} from "@performia/protocol";
 import { ENGINE_VERSION } from "../paths.js";
 import { AnnotationInput } from "../session/index.js";
 import { LIVE_CONFLICTS, type LiveController } from "./live.js";
@@ -23,6 +29,8 @@ const t = initTRPC.context<ApiContext>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // A bad input says which field and why, one line each (not zod's JSON).
+      ...(cause instanceof z.ZodError ? { message: describeIssues(cause, "bad input") } : {}),
       data: {
         ...shape.data,
         performia: cause instanceof PerformiaError ? { code: cause.code, hint: cause.hint ?? null } : null,
