@@ -346,10 +346,12 @@ describe("the live control API (performia serve, virtual audio device)", () => {
       expect(slowOnly.overflows + flooded.overflows).toBeLessThanOrEqual(quiet.overflows);
       expect(slowOnly.underflows).toBeLessThanOrEqual(noise(quiet.underflows));
       // The query storm: the target is none added, as for the slow subscriber. Measured on this
-      // 2-core machine shared with benchmarks, it adds some (quiet 9–25, storm 35–53 in 10 s),
+      // 2-core machine shared with benchmarks, it adds some (quiet 5–40, storm 35–60 in 10 s),
       // with the audio in a worker thread or in a process of its own at a raised priority alike,
-      // while the engine's blocks stay within budget. Until the machine allows none, the bound is
-      // the live test's (tests/live): under 2 % of the blocks.
+      // while the engine's blocks stay within budget; and the same storm sent to another
+      // `performia serve` process, which hosts no performance, adds as many (55 and 71, against
+      // 39 and 17 sent to the performing one): it is the machine's load, not the engine's. Until
+      // the machine allows none, the bound is the live test's (tests/live): under 2 % of blocks.
       expect(flooded.underflows).toBeLessThan(blocks * 0.02);
     } finally {
       p.kill();

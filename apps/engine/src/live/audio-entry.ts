@@ -14,7 +14,8 @@
  * choose PulseAudio devices; a worker's process.env is a copy libpulse never sees), its own CPU
  * priority, and a crash in PortAudio ends the performance, not the API. Both were measured under
  * the flood of tests/api/live-api.test.ts and behave alike there: blocks stay well within their
- * budget, and a query storm still adds output underflows on a loaded 2-core machine (see the test).
+ * budget, and a query storm still adds output underflows on a loaded 2-core machine, as many as
+ * the same storm sent to another server process (see the test).
  *
  * Messages in (IPC): start, finish (end as complete), interrupt (end as interrupted),
  * change(patch). Out: running, performing, frame (about 30 a second), changed, done or failed.
