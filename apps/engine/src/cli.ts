@@ -21,7 +21,8 @@ import { benchLive } from "./commands/bench-live.js";
 import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform, summarizePerform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
-import { performLive, summarizeLive } from "./commands/perform-live.js";
+import { summarizeLive } from "./commands/perform-live.js";
+import { AudioProcess } from "./live/audio-process.js";
 import { describeDevices } from "./drivers/device.js";
 import { measureLatency } from "./commands/latency.js";
 import { replay } from "./commands/replay.js";
@@ -290,31 +291,37 @@ program
             "live, use --seconds to stop early; the speakers get the band alone unless --monitor",
           );
         }
-        const r = await performLive({
-          song: o.song,
-          deviceIn: o.deviceIn,
-          deviceOut: o.deviceOut,
-          sampleRate: Number(o.rate),
-          blockSize: o.block,
-          monitor: o.monitor,
-          style: o.style,
-          followMode: o.follow === "follow" ? "adaptive" : o.follow,
-          countInBars: o.countIn,
-          ...(o.intensity ? { intensity: o.intensity } : {}),
-          ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
-          tempo: o.tempo ?? null,
-          seed: o.seed,
-          ...(o.start > 0 ? { startSeconds: o.start } : {}),
-          mute: o.mute,
-          sessionsDir: o.sessions,
-          sessionPath: o.session,
-          record: o.record,
-          seconds: o.seconds,
-          latencyMs: o.latency,
-          outputQueue: o.outputQueue,
-          signal: interruptible(),
-          onStart: () => err("performing live: Ctrl-C stops"),
-        });
+        // The performance runs in its own process (the audio process), as it does under the API.
+        const thread = AudioProcess.start(
+          {
+            song: o.song,
+            deviceIn: o.deviceIn,
+            deviceOut: o.deviceOut,
+            sampleRate: Number(o.rate),
+            blockSize: o.block,
+            monitor: o.monitor,
+            style: o.style,
+            followMode: o.follow === "follow" ? "adaptive" : o.follow,
+            countInBars: o.countIn,
+            ...(o.intensity ? { intensity: o.intensity } : {}),
+            ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
+            tempo: o.tempo ?? null,
+            seed: o.seed,
+            ...(o.start > 0 ? { startSeconds: o.start } : {}),
+            mute: o.mute,
+            sessionsDir: o.sessions,
+            sessionPath: o.session,
+            record: o.record,
+            seconds: o.seconds,
+            latencyMs: o.latency,
+            outputQueue: o.outputQueue,
+            display: process.stderr.isTTY ? "tty" : "none",
+          },
+          false,
+        );
+        interruptible().addEventListener("abort", () => thread.interrupt());
+        void thread.performing.then(() => err("performing live: Ctrl-C stops"));
+        const r = await thread.done;
         for (const w of r.warnings) err(`warning: ${w}`);
         out(summarizeLive(r));
         if (r.interrupted) process.exitCode = 130;

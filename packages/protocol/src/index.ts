@@ -12,3 +12,4 @@ export * from "./settings.js";
 export * from "./conductor.js";
 export * from "./session.js";
 export * from "./errors.js";
+export * from "./live.js";

@@ -5,13 +5,23 @@
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { PerformiaError, SessionStatus } from "@performia/protocol";
+import {
+  describeIssues,
+  LiveStartInput,
+  PerformiaError,
+  SessionStatus,
+  SettingsPatch,
+} from "@performia/protocol";
 import { ENGINE_VERSION } from "../paths.js";
 import { AnnotationInput } from "../session/index.js";
+import { LIVE_CONFLICTS, type LiveController } from "./live.js";
 import { SESSION_NAME, type SessionStore } from "./sessions.js";
 
 export interface ApiContext {
   readonly sessions: SessionStore;
+  readonly live: LiveController;
+  /** Bytes the caller's connection has waiting to be sent (a slow client's grows). */
+  readonly backlog: () => number;
 }
 
 const t = initTRPC.context<ApiContext>().create({
@@ -19,6 +29,8 @@ const t = initTRPC.context<ApiContext>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // A bad input says which field and why, one line each (not zod's JSON).
+      ...(cause instanceof z.ZodError ? { message: describeIssues(cause, "bad input") } : {}),
       data: {
         ...shape.data,
         performia: cause instanceof PerformiaError ? { code: cause.code, hint: cause.hint ?? null } : null,
@@ -27,11 +39,15 @@ const t = initTRPC.context<ApiContext>().create({
   },
 });
 
-/** PerformiaErrors (a person's mistake) become BAD_REQUEST with their message; others are bugs. */
+/**
+ * PerformiaErrors (a person's mistake) become BAD_REQUEST with their message, or CONFLICT when
+ * the call is right but not now (a performance already running, none to stop); others are bugs.
+ */
 const errors = t.middleware(async ({ next }) => {
   const r = await next();
   if (!r.ok && r.error.cause instanceof PerformiaError) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: r.error.cause.message, cause: r.error.cause });
+    const code = LIVE_CONFLICTS.has(r.error.cause.code) ? "CONFLICT" : "BAD_REQUEST";
+    throw new TRPCError({ code, message: r.error.cause.message, cause: r.error.cause });
   }
   return r;
 });
@@ -64,6 +80,17 @@ export const appRouter = t.router({
     rerun: procedure
       .input(z.object({ name: SessionName }))
       .mutation(({ ctx, input }) => ctx.sessions.rerun(input.name)),
+  }),
+  live: t.router({
+    /** Start a performance on the audio device; answers with its session's name once it plays. */
+    start: procedure.input(LiveStartInput).mutation(({ ctx, input }) => ctx.live.start(input)),
+    /** End it at the next block; its session is complete. */
+    stop: procedure.mutation(({ ctx }) => ctx.live.stop()),
+    /** Change settings while it plays; recorded with the frame it answers with. */
+    change: procedure.input(SettingsPatch).mutation(({ ctx, input }) => ctx.live.change(input)),
+    state: procedure.query(({ ctx }) => ctx.live.status()),
+    /** About 30 frames a second while a performance plays (WebSocket); a slow client misses frames. */
+    stream: procedure.subscription(({ ctx, signal }) => ctx.live.stream(ctx.backlog, signal)),
   }),
   annotations: t.router({
     list: procedure

@@ -7,8 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { PerformiaError } from "@performia/protocol";
+import { LiveController } from "./live.js";
 import { appRouter, type ApiContext } from "./router.js";
 import { SessionStore } from "./sessions.js";
 
@@ -46,7 +47,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     );
   }
   const sessions = new SessionStore(options.sessionsDir);
-  const createContext = (): ApiContext => ({ sessions });
+  const live = new LiveController(sessions.dir);
+  // The bytes waiting on the caller's connection: a WebSocket's buffer, or an HTTP response's.
+  const createContext = ({ res }: { res: WebSocket | ServerResponse }): ApiContext => ({
+    sessions,
+    live,
+    backlog: "bufferedAmount" in res ? () => res.bufferedAmount : () => res.writableLength,
+  });
   const allowed = (req: IncomingMessage): boolean => !options.token || tokenOf(req) === options.token;
   const trpcHttp = createHTTPHandler({ router: appRouter, createContext, basePath: "/trpc/" });
 
@@ -108,6 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     wsUrl: `ws://${shown}:${port}`,
     port,
     close: async () => {
+      await live.close();
       wsHandler.broadcastReconnectNotification();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((ok) => wss.close(() => ok()));

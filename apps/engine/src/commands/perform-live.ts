@@ -12,7 +12,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { randomInt } from "node:crypto";
 import { write as fsWrite } from "node:fs";
 import { defaultBand } from "@performia/agents";
-import type { FollowMode, Settings, SettingsInput } from "@performia/protocol";
+import type { Decision, FollowMode, Settings, SettingsInput } from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema } from "@performia/protocol";
 import type { DeviceCounters } from "../drivers/device.js";
 import { DuplexDevice, chooseDevice, LIVE_RATES } from "../drivers/device.js";
@@ -45,6 +45,8 @@ export interface LivePerformOptions {
   /** Where bar 1 beat 1 falls, in seconds from the start (default: after the count-in). */
   readonly startSeconds?: number;
   readonly mute?: readonly string[];
+  /** Agents switched on or off and their volumes at the start (after `mute`). */
+  readonly agents?: Readonly<Record<string, { readonly enabled?: boolean; readonly volume?: number }>>;
   readonly sessionsDir?: string;
   readonly sessionPath?: string;
   readonly record?: boolean;
@@ -70,6 +72,25 @@ export interface LivePerformOptions {
   readonly display?: "tty" | "lines" | "none";
   /** Told when the first input block has arrived (frame 0 is being heard), for tests and scripts. */
   readonly onStart?: () => void;
+  /** Told of each note as the band plays it (on the pipeline thread, inside a block: copy, never allocate). */
+  readonly onPlay?: (d: Decision) => void;
+  /** Told once everything is open, before the first block: what a controller reads and changes. */
+  readonly onRunning?: (run: RunningPerformance) => void;
+}
+
+/** A performance while it runs, for the audio process's controller (the same thread). */
+export interface RunningPerformance {
+  readonly pipeline: Pipeline;
+  readonly figures: LiveFigures;
+  readonly device: DuplexDevice;
+  readonly stage: AnalysisStage;
+  readonly sessionPath: string | null;
+  readonly sampleRate: number;
+  readonly blockSize: number;
+  /** The round trip the band is rendered early by (ms). */
+  readonly latencyMs: number;
+  /** End the performance at the next block, as complete (not interrupted). */
+  finish(): void;
 }
 
 export interface LivePerformResult {
@@ -114,9 +135,17 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     );
   }
   const names = defaultBand().map((a) => a.name);
-  for (const m of options.mute ?? []) {
+  for (const m of [...(options.mute ?? []), ...Object.keys(options.agents ?? {})]) {
     if (!names.includes(m))
       throw new PerformiaError(`unknown agent "${m}"`, "BAD_AGENT", `the agents are: ${names.join(", ")}`);
+  }
+  const agents: NonNullable<SettingsInput["agents"]> = { ...defaultAgentSettings(options.mute) };
+  for (const [name, a] of Object.entries(options.agents ?? {})) {
+    const before = agents[name];
+    agents[name] = {
+      enabled: a.enabled ?? before?.enabled ?? true,
+      volume: a.volume ?? before?.volume ?? 0.8,
+    };
   }
   const blockSize = options.blockSize ?? 128;
   const countInBars = options.countInBars ?? 0;
@@ -136,7 +165,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     soundFont: options.soundFont ?? null,
     tempo: options.tempo ?? null,
     startFrame: Math.round(startSeconds * sampleRate),
-    agents: defaultAgentSettings(options.mute),
+    agents,
     mix: options.monitor ? "full" : "band",
   } satisfies SettingsInput);
   if (!parsed.success) {
@@ -156,8 +185,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const { sessionPath, recorder } = await openRecorder(song, settings, options, `live: ${input.name}`);
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
-  const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1 });
   const clock = (): number => performance.now();
+  const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1, clock });
   const latencyMs = options.latencyMs ?? device.primeBlocks * blockMsBudget;
   const latencyFrames = Math.round((latencyMs / 1000) * sampleRate);
   const pipeline = new Pipeline({
@@ -169,18 +198,34 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     synth,
     clock,
     renderAheadFrames: latencyFrames,
+    ...(options.onPlay ? { onPlay: options.onPlay } : {}),
   });
 
   // The end: the song's last beat and a bar to ring out, or --seconds.
   const maxFrames = options.seconds ? Math.round(options.seconds * sampleRate) : undefined;
   let checks = 0;
+  let finishing = false;
   const done = (): boolean => {
+    if (finishing) return true;
     if (maxFrames !== undefined || ++checks % 64 !== 0) return false;
     const p = pipeline.conductor.position(pipeline.frame);
     return p.beat >= pipeline.conductor.totalBeats + pipeline.compiled.beatsPerBar;
   };
 
   const figures = liveFigures();
+  options.onRunning?.({
+    pipeline,
+    figures,
+    device,
+    stage,
+    sessionPath,
+    sampleRate,
+    blockSize,
+    latencyMs,
+    finish: () => {
+      finishing = true;
+    },
+  });
   const mode = options.display ?? (process.stderr.isTTY ? "tty" : "none");
   const display = mode === "none" ? null : startDisplay(pipeline, figures, device, sampleRate, mode);
   // Measured, not acted on: the event loop's delay and the GC's pauses while the band plays.

@@ -22,7 +22,12 @@ export interface AnalysisStageOptions {
   batchHops: number;
   /** Hop ends whose result must be treated as missed (replaying a live session's misses). */
   forcedMisses?: ReadonlySet<number>;
+  /** Live: a clock (ms) to measure each task's round trip with (measured only, never decides). */
+  clock?: () => number;
 }
+
+/** Round trips kept for the live figures (the last ones). */
+const ROUND_TRIPS_KEPT = 256;
 
 interface Inflight {
   readonly firstHop: number;
@@ -45,6 +50,12 @@ export class AnalysisStage {
   readonly losses = { tasks: 0, hops: 0, lastError: "" };
   /** The last hop the pipeline asked for: results for earlier hops that arrive late are dropped. */
   private lastTaken = 0;
+  /**
+   * With a clock: the last tasks' round trips (ms, a ring; `roundTrips` counts every one), from
+   * the hop's submission to its result. Live, a block waits for its hop this long, up to its deadline.
+   */
+  readonly roundTripMs = new Float64Array(ROUND_TRIPS_KEPT);
+  roundTrips = 0;
 
   constructor(
     private readonly pool: HopAnalyzer,
@@ -87,10 +98,13 @@ export class AnalysisStage {
     const from = first - w - this.bufStart;
     const to = last - this.bufStart;
     const chunk = this.buf.slice(from, to);
+    const clock = this.options.clock;
+    const sent = clock ? clock() : 0;
     const promise = this.pool
       .run({ sampleRate: this.sampleRate, chunk, chunkStart: first - w, hopEnds: hops })
       .then(
         (features) => {
+          if (clock) this.roundTripMs[this.roundTrips++ % ROUND_TRIPS_KEPT] = clock() - sent;
           features.forEach((f, i) => {
             const hop = hops[i]!;
             if (hop > this.lastTaken) this.results.set(hop, f);

@@ -76,6 +76,11 @@ export interface PipelineOptions {
   readonly renderAheadFrames?: number;
   /** Live: a clock (ms) to time the stages of each block with (measured only, never decides). */
   readonly clock?: () => number;
+  /**
+   * Live: told of each note as it is handed to the synth (or would be, without one), on the
+   * pipeline thread inside `process`: it must only copy what it needs, never allocate or wait.
+   */
+  readonly onPlay?: (d: Decision) => void;
 }
 
 /** Time spent in the stages of the last block, in ms (when the pipeline has a clock). */
@@ -140,7 +145,7 @@ export class Pipeline {
   private frameNow = 0;
   private context: MusicalContext;
   /** Latest performer readings, for the summary and the live display. */
-  readonly latest = { bpm: 0, hz: null as number | null, chord: "N", key: "", level: 0 };
+  readonly latest = { bpm: 0, hz: null as number | null, pitchConfidence: 0, chord: "N", key: "", level: 0 };
   readonly counts = { onsets: 0, beats: 0, hops: 0, missed: 0, decisions: 0 };
   /** Decisions made so far, per agent. */
   readonly decisionsByAgent: Record<string, number> = {};
@@ -259,9 +264,11 @@ export class Pipeline {
     // Synth and mix (live, `ahead` frames early: the device's round trip).
     const t2 = clock ? clock() : 0;
     const synth = this.synth;
+    const onPlay = this.options.onPlay;
     if (synth) {
       const ahead = this.ahead;
       this.scheduler.due(start + ahead, end + ahead, (d, offset) => {
+        onPlay?.(d);
         synth.noteOn(
           this.channels.get(d.agent) ?? 0,
           d.instrument,
@@ -275,7 +282,7 @@ export class Pipeline {
       const performer = this.settings.mix === "full" ? input : null;
       mixInto(out, performer, this.settings.performerGain, this.bandBuffer, this.settings.bandGain, n);
     } else {
-      this.scheduler.due(start + this.ahead, end + this.ahead, noop);
+      this.scheduler.due(start + this.ahead, end + this.ahead, onPlay ?? noop);
     }
     this.frameNow = end;
     if (clock) {
@@ -306,6 +313,7 @@ export class Pipeline {
         break;
       case "pitch":
         this.latest.hz = ev.hz;
+        this.latest.pitchConfidence = ev.confidence;
         this.hearPitch(ev);
         break;
       case "chord":
