@@ -21,7 +21,8 @@ import { EXAMPLES, examplePath } from "../examples/performances.js";
 import { ENGINE_ROOT } from "../paths.js";
 import { readSongFile } from "../songs.js";
 import { perform, summarizePerform } from "./perform.js";
-import { performLive, summarizeLive } from "./perform-live.js";
+import { summarizeLive } from "./perform-live.js";
+import { AudioProcess } from "../live/audio-process.js";
 
 export const VIRTUAL_AUDIO_SCRIPT = resolve(ENGINE_ROOT, "scripts/virtual-audio.sh");
 
@@ -138,30 +139,37 @@ async function performOnVirtualDevice(
   log(`  the band counts in one bar, then follows the performer; Ctrl-C stops the performance`);
   let player: ChildProcess | null = null;
   let timer: NodeJS.Timeout | null = null;
-  try {
-    const r = await performLive({
+  // In its own process (the audio process), as every live performance runs.
+  const audio = AudioProcess.start(
+    {
       song,
       sessionsDir: options.sessionsDir,
       countInBars,
       seed: 1,
-      ...(options.seconds ? { seconds: options.seconds } : {}),
-      signal: options.signal,
       display: process.stderr.isTTY ? "tty" : "lines",
-      onStart: () => {
-        // Bar 1 falls after the count-in (perform-live's default start): the performer comes in there.
-        timer = setTimeout(
-          () => {
-            player = spawn(VIRTUAL_AUDIO_SCRIPT, ["play", examplePath(example)], {
-              env: process.env,
-              stdio: "ignore",
-            });
-          },
-          startDelayMs(song, countInBars),
-        );
+      ...(options.seconds ? { seconds: options.seconds } : {}),
+    },
+    false,
+  );
+  const stop = (): void => audio.interrupt();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    await audio.performing;
+    // Bar 1 falls after the count-in (perform-live's default start): the performer comes in there.
+    timer = setTimeout(
+      () => {
+        player = spawn(VIRTUAL_AUDIO_SCRIPT, ["play", examplePath(example)], {
+          env: process.env,
+          stdio: "ignore",
+        });
       },
-    });
+      startDelayMs(song, countInBars),
+    );
+    const r = await audio.done;
+    for (const w of r.warnings) log(`  warning: ${w}`);
     log(summarizeLive(r));
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     if (timer) clearTimeout(timer);
     (player as ChildProcess | null)?.kill();
   }
