@@ -89,6 +89,12 @@ function changeArg(value: string, previous: { seconds: number; patch: SettingsPa
   return [...previous, { seconds, patch: patch.data }];
 }
 
+/** --latency: milliseconds (0–1000) or "measure". */
+function latencyArg(value: string): number | "measure" {
+  if (value === "measure") return value;
+  return numberArg("--latency", 0, 1000)(value);
+}
+
 /** SIGINT/SIGTERM end a run cleanly at the next block (the session is marked interrupted). */
 function interruptible(): AbortSignal {
   const controller = new AbortController();
@@ -224,9 +230,9 @@ program
     numberArg("--seconds", 0.1, 86400),
   )
   .option(
-    "--latency <ms>",
-    "live: the device's round trip in ms; the band plays that much early to land on the beat (default: the engine's output queue, about 15 ms; measure the whole round trip with performia latency)",
-    numberArg("--latency", 0, 1000),
+    "--latency <ms|measure>",
+    "live: the device's round trip in ms, or measure: with clicks before the performance (the output must reach the input: virtual-audio.sh loopback on, or a cable); the band plays that much early to land on the beat, and it is recorded (default: the engine's output queue, about 15 ms)",
+    latencyArg,
   )
   .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")
   .option(
@@ -264,7 +270,7 @@ program
       deviceOut?: string;
       rate: string;
       seconds?: number;
-      latency?: number;
+      latency?: number | "measure";
       monitor?: boolean;
       outputQueue?: number;
     }) => {
@@ -313,7 +319,11 @@ program
             sessionPath: o.session,
             record: o.record,
             seconds: o.seconds,
-            latencyMs: o.latency,
+            ...(o.latency === "measure"
+              ? { measureLatency: true }
+              : o.latency !== undefined
+                ? { latencyMs: o.latency }
+                : {}),
             outputQueue: o.outputQueue,
             display: process.stderr.isTTY ? "tty" : "none",
           },

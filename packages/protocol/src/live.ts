@@ -48,6 +48,8 @@ export const LiveStartInput = z
     startSeconds: z.number().min(0).max(3600).optional(),
     /** The device's round trip in ms: the band plays that much early (default: the engine's output queue). */
     latencyMs: z.number().min(0).max(1000).optional(),
+    /** Measure the round trip with clicks before the performance (the output must reach the input); recorded. */
+    measureLatency: z.boolean().optional(),
     /** Mix the performer into the output too. */
     monitor: z.boolean().optional(),
     seed: z.number().int().min(0).max(0xffffffff).optional(),

@@ -6,6 +6,19 @@ export const SESSION_SCHEMA_VERSION = 1;
 export const SessionStatus = z.enum(["recording", "complete", "interrupted"]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
+/**
+ * The round trip a live session's band was placed against (output to input, ms): measured with
+ * clicks before the performance (through the device's loopback or a cable), given by the
+ * performer (--latency), or the engine's own output queue when neither.
+ */
+export const DeviceLatency = z.object({
+  roundTripMs: z.number().nonnegative(),
+  source: z.enum(["measured", "given", "default"]),
+  /** Each click's round trip when measured (ms). */
+  clicksMs: z.array(z.number()).optional(),
+});
+export type DeviceLatency = z.infer<typeof DeviceLatency>;
+
 /** What a session file says about itself. */
 export const SessionInfo = z.object({
   id: z.string(),
@@ -24,5 +37,7 @@ export const SessionInfo = z.object({
   durationSeconds: z.number(),
   inputName: z.string(),
   decisions: z.number().int(),
+  /** Live sessions: the device's round trip the band was placed against. */
+  latency: DeviceLatency.nullable().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;

@@ -113,6 +113,7 @@ export class LiveController {
       ...(input.blockSize !== undefined ? { blockSize: input.blockSize } : {}),
       ...(input.startSeconds !== undefined ? { startSeconds: input.startSeconds } : {}),
       ...(input.latencyMs !== undefined ? { latencyMs: input.latencyMs } : {}),
+      ...(input.measureLatency ? { measureLatency: true } : {}),
       ...(input.monitor !== undefined ? { monitor: input.monitor } : {}),
       ...(input.seed !== undefined ? { seed: input.seed } : {}),
       display: "none",

@@ -12,10 +12,11 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { randomInt } from "node:crypto";
 import { write as fsWrite } from "node:fs";
 import { defaultBand } from "@performia/agents";
-import type { Decision, FollowMode, Settings, SettingsInput } from "@performia/protocol";
+import type { Decision, DeviceLatency, FollowMode, Settings, SettingsInput } from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema } from "@performia/protocol";
 import type { DeviceCounters } from "../drivers/device.js";
 import { DuplexDevice, chooseDevice, LIVE_RATES } from "../drivers/device.js";
+import { measureLatency } from "./latency.js";
 import type { LiveFigures } from "../drivers/live.js";
 import { liveFigures, runLive } from "../drivers/live.js";
 import { AnalysisPool } from "../pipeline/analysis-pool.js";
@@ -57,6 +58,11 @@ export interface LivePerformOptions {
    * Default: the engine's own output queue (the part of the round trip it knows).
    */
   readonly latencyMs?: number;
+  /**
+   * Measure the round trip with clicks before the performance (the output must reach the input:
+   * the virtual device's loopback, or a cable) and place the band against it; it is recorded.
+   */
+  readonly measureLatency?: boolean;
   /** How long a block may wait for its analysis (ms; default: one block). */
   readonly analysisDeadlineMs?: number;
   /**
@@ -179,15 +185,40 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const output = chooseDevice(options.deviceOut, "output");
   const blockMsBudget = (blockSize / sampleRate) * 1000;
   const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMsBudget));
+  // The round trip, with clicks, before the performance's own streams open (it is recorded).
+  let measured: DeviceLatency | null = null;
+  if (options.measureLatency) {
+    const m = await measureLatency({
+      deviceIn: options.deviceIn,
+      deviceOut: options.deviceOut,
+      sampleRate,
+      blockSize,
+      outputQueue,
+    });
+    measured = { roundTripMs: m.medianMs, source: "measured", clicksMs: m.ms };
+    process.stderr.write(
+      `measured the device's round trip: ${m.medianMs.toFixed(1)} ms (${m.ms.length} of ${m.clicksSent} clicks heard)\n`,
+    );
+  }
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
+  const latencyMs = measured?.roundTripMs ?? options.latencyMs ?? device.primeBlocks * blockMsBudget;
+  const latency: DeviceLatency = measured ?? {
+    roundTripMs: latencyMs,
+    source: options.latencyMs !== undefined ? "given" : "default",
+  };
 
   const synth = await loadSynth(settings.soundFont, settings.sampleRate);
-  const { sessionPath, recorder } = await openRecorder(song, settings, options, `live: ${input.name}`);
+  const { sessionPath, recorder } = await openRecorder(
+    song,
+    settings,
+    options,
+    `live: ${input.name}`,
+    latency,
+  );
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   const clock = (): number => performance.now();
   const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1, clock });
-  const latencyMs = options.latencyMs ?? device.primeBlocks * blockMsBudget;
   const latencyFrames = Math.round((latencyMs / 1000) * sampleRate);
   const pipeline = new Pipeline({
     song,

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { defaultBand } from "@performia/agents";
 import type {
+  DeviceLatency,
   FollowMode,
   Settings,
   SettingsChange,
@@ -106,6 +107,7 @@ export async function openRecorder(
   settings: Settings,
   options: { readonly record?: boolean; readonly sessionPath?: string; readonly sessionsDir?: string },
   inputName: string,
+  latency: DeviceLatency | null = null,
 ): Promise<{ sessionPath: string | null; recorder: SessionWriter | null }> {
   const sessionPath =
     (options.record ?? true)
@@ -118,6 +120,7 @@ export async function openRecorder(
         engineVersion: ENGINE_VERSION,
         inputName,
         createdAt: new Date().toISOString(),
+        latency,
       })
     : null;
   return { sessionPath, recorder };

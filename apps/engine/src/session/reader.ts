@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import type { AnalysisFrame, SampleFrame, SessionInfo } from "@performia/protocol";
 import {
   ConductorUpdate,
+  DeviceLatency,
   Decision,
   describeIssues,
   PerformanceEvent,
@@ -100,6 +101,7 @@ export class SessionReader {
         durationSeconds: frames / header.settings.sampleRate,
         inputName: header.inputName,
         decisions,
+        latency: header.latency ?? null,
       };
     });
   }
@@ -112,6 +114,9 @@ export class SessionReader {
       engineVersion: this.str("engine_version"),
       inputName: this.str("input_name"),
       createdAt: this.str("created_at"),
+      latency: this.meta.has("latency")
+        ? this.json(DeviceLatency, this.str("latency"), "meta latency")
+        : null,
     };
   }
 

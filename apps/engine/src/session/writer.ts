@@ -7,6 +7,7 @@ import { access, constants, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
 import type {
+  DeviceLatency,
   AnalysisFrame,
   ConductorUpdate,
   Decision,
@@ -29,6 +30,8 @@ export interface SessionHeader {
   engineVersion: string;
   inputName: string;
   createdAt: string;
+  /** Live: the device's round trip the band was placed against. */
+  latency?: DeviceLatency | null;
 }
 
 export interface SessionWriterOptions {
@@ -149,6 +152,7 @@ export class SessionWriter {
       block_size: header.settings.blockSize,
       ended_at: null,
       frames: 0,
+      ...(header.latency ? { latency: JSON.stringify(header.latency) } : {}),
     };
     const worker = startWorker(import.meta.url, "./recorder-worker", {
       workerData: { path: file, meta } satisfies WorkerInit,

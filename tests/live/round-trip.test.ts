@@ -1,0 +1,93 @@
+/**
+ * The device's round trip, measured by the engine with clicks through the virtual device's
+ * loopback before a live performance, used to place the band and recorded in the session.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SessionReader } from "@performia/engine";
+import { CLI, REPO, performia, tempDir } from "../support/cli.js";
+import { virtualAudio, virtualAudioEnv } from "../support/live.js";
+
+const dir = tempDir("round-trip");
+const env = virtualAudioEnv(join(dir, "audio"), 48000);
+
+beforeAll(() => {
+  const r = virtualAudio(["start"], env);
+  if (r.status !== 0) throw new Error(`virtual-audio.sh start failed: ${r.output}`);
+});
+
+afterAll(() => {
+  virtualAudio(["stop"], env);
+});
+
+describe("perform --latency measure (virtual device, loopback on)", () => {
+  it("measures the round trip with clicks, places the band by it and records it in the session", async () => {
+    const on = virtualAudio(["loopback", "on"], env);
+    expect(on.status, on.output).toBe(0);
+    const session = join(dir, "measured.performia");
+    const engine = spawn(
+      process.execPath,
+      [
+        ...[CLI, "perform", "--song", "tempo-study", "--input", "mic", "--output", "speakers"],
+        ...["--latency", "measure", "--seconds", "4", "--session", session, "--mute", "pad,guitar"],
+      ],
+      { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    engine.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    const measured = new Promise<void>((ok) =>
+      engine.stderr.on("data", (b: Buffer) => {
+        stderr += b.toString();
+        if (/measured the device's round trip/.test(stderr)) ok();
+      }),
+    );
+    const exit = new Promise<number | null>((ok) => engine.once("exit", ok));
+    // Measured: the loopback goes off before the band plays, so the band is not heard as the performer.
+    await Promise.race([measured, exit]);
+    const off = virtualAudio(["loopback", "off"], env);
+    expect(off.status, off.output).toBe(0);
+    const code = await exit;
+    expect(code, stdout + stderr).toBe(0);
+    const said = Number(/measured the device's round trip: ([\d.]+) ms/.exec(stderr)?.[1]);
+    // Through PulseAudio and ALSA both ways: more than the engine's own queue, less than 200 ms.
+    expect(said).toBeGreaterThan(3);
+    expect(said).toBeLessThan(200);
+    // The band was placed against it, and the session records it with every click heard.
+    expect(stdout).toContain(`the band played ${said.toFixed(1)} ms early`);
+    const reader = SessionReader.open(session);
+    const info = reader.info();
+    reader.close();
+    expect(info.latency?.source).toBe("measured");
+    expect(info.latency?.roundTripMs).toBeCloseTo(said, 1);
+    expect(info.latency?.clicksMs?.length).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it("records a round trip given by the performer as given, and says when no click comes back", () => {
+    const session = join(dir, "given.performia");
+    const given = performia(
+      [
+        ...["perform", "--song", "tempo-study", "--input", "mic", "--output", "speakers"],
+        ...["--latency", "21.5", "--seconds", "2", "--session", session],
+      ],
+      { env },
+    );
+    expect(given.status, given.stdout + given.stderr).toBe(0);
+    const reader = SessionReader.open(session);
+    expect(reader.info().latency).toEqual({ roundTripMs: 21.5, source: "given" });
+    reader.close();
+    // The loopback is off: nothing comes back, and the engine says what to do.
+    virtualAudio(["loopback", "off"], env);
+    const none = performia(
+      [
+        ...["perform", "--song", "tempo-study", "--input", "mic", "--output", "speakers"],
+        ...["--latency", "measure", "--seconds", "2", "--session", join(dir, "none.performia")],
+      ],
+      { env },
+    );
+    expect(none.status, none.stdout + none.stderr).not.toBe(0);
+    expect(none.stderr).toMatch(/no click came back/);
+    expect(none.stderr).toMatch(/virtual-audio\.sh loopback on/);
+  }, 60_000);
+});
