@@ -46,7 +46,11 @@ function bitsEqual(a: Float32Array, b: Float32Array): boolean {
 describe("SessionWriter and SessionReader", () => {
   it("round-trips everything exactly", async () => {
     const path = join(dir, "roundtrip.performia");
-    const h = header();
+    // A live session's header: the device's round trip, measured with clicks.
+    const h = {
+      ...header(),
+      latency: { roundTripMs: 23.4, source: "measured" as const, clicksMs: [25, 23.4] },
+    };
     const writer = await SessionWriter.create(path, h, { maxBatchBlocks: 7 });
     const blockSize = h.settings.blockSize;
     const block = new Float32Array(blockSize); // reused by the caller, as the pipeline does
