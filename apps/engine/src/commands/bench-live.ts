@@ -17,7 +17,7 @@
  * target) as a ratio, and written to bench-results/live.json.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readWav } from "../io/wav.js";
@@ -256,19 +256,42 @@ async function inTime(work: string, log: (l: string) => void): Promise<Record<st
   }
 }
 
-/** /proc/PID: CPU seconds (all threads) and resident memory (MB). */
-function sample(pid: number): { cpu: number; rssMb: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields 14 and 15 of stat (utime, stime), counted from the state (field 3) here.
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
-    return { cpu: ticks / CLK_TCK, rssMb: rss };
-  } catch {
-    return null;
+/** The process and its descendants (the CLI forks the audio process), from /proc. */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const tid of readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = readFileSync(`/proc/${out[i]}/task/${tid}/children`, "utf8").trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
   }
+  return out;
+}
+
+/** /proc: CPU seconds (all threads) and resident memory (MB) of a process and its descendants. */
+function sample(pid: number): { cpu: number; rssMb: number } | null {
+  let cpu = 0;
+  let rss = 0;
+  let seen = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // Fields 14 and 15 of stat (utime, stime), counted from the state (field 3) here.
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      cpu += ticks / CLK_TCK;
+      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      seen++;
+    } catch {
+      // Gone.
+    }
+  }
+  return seen > 0 ? { cpu, rssMb: rss } : null;
 }
 
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
@@ -311,7 +334,8 @@ async function soak(
     clearInterval(timer);
     player.kill();
     if (code !== 0) throw new Error(`the engine failed: ${text.out}${text.err}`);
-    // After the first minute (or the first fifth of a short soak): the engine has settled.
+    // After the first minute (or the first fifth of a short soak): the engine has settled. CPU and
+    // memory are the engine's processes together (the CLI and the audio process it forks).
     const settle = Math.min(60, seconds / 5);
     const from = samples.find((s) => s.t >= settle) ?? samples[0]!;
     const to = samples[samples.length - 1]!;
