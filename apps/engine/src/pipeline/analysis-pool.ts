@@ -22,10 +22,21 @@ export interface AnalysisPoolOptions {
   threads?: number;
 }
 
+interface Task {
+  readonly started: number;
+  readonly controller: AbortController;
+}
+
 export class AnalysisPool {
   private readonly pool: Piscina;
   readonly threads: number;
   private readonly timeoutMs: number;
+  /**
+   * Tasks in flight, checked by one watchdog timer: a timer per task (AbortSignal.timeout) would
+   * fire for every task long after it ended, a hundred a second live, each making an exception.
+   */
+  private readonly inflight = new Set<Task>();
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(options: AnalysisPoolOptions = {}) {
     const { filename, execArgv } = options.workerFilename
@@ -47,13 +58,32 @@ export class AnalysisPool {
    * Rejects when the worker crashes or the task times out; piscina then starts a new worker.
    */
   run(batch: HopBatch): Promise<HopFeatures[]> {
-    return this.pool.run(batch, {
+    const task: Task = { started: performance.now(), controller: new AbortController() };
+    this.inflight.add(task);
+    this.watchdog ??= setInterval(() => this.check(), Math.max(10, Math.min(250, this.timeoutMs / 4)));
+    this.watchdog.unref();
+    const result = this.pool.run(batch, {
       transferList: [batch.chunk.buffer as ArrayBuffer],
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: task.controller.signal,
     }) as Promise<HopFeatures[]>;
+    const done = (): void => void this.inflight.delete(task);
+    result.then(done, done);
+    return result;
+  }
+
+  /** Abort the tasks older than the timeout (piscina terminates their workers and starts new ones). */
+  private check(): void {
+    const now = performance.now();
+    for (const t of this.inflight) {
+      if (now - t.started <= this.timeoutMs) continue;
+      this.inflight.delete(t);
+      t.controller.abort(new Error(`the analysis task took longer than ${this.timeoutMs} ms`));
+    }
   }
 
   async close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     await this.pool.destroy();
   }
 }
