@@ -14,34 +14,20 @@ import {
   SettingsPatch as SettingsPatchSchema,
 } from "@performia/protocol";
 import { analyze } from "./commands/analyze.js";
-import { bench } from "./commands/bench.js";
-import { benchAnalysis } from "./commands/bench-analysis.js";
-import { benchBand } from "./commands/bench-band.js";
-import { benchLive } from "./commands/bench-live.js";
-import { checkGolden, recordGolden } from "./commands/golden.js";
 import { perform, summarizePerform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
+import type { ChartFormat } from "./commands/song.js";
 import { summarizeLive } from "./commands/perform-live.js";
 import { AudioProcess } from "./live/audio-process.js";
 import { describeDevices } from "./drivers/device.js";
-import { measureLatency } from "./commands/latency.js";
-import { replay } from "./commands/replay.js";
-import {
-  resolveSession,
-  sessionExport,
-  sessionImport,
-  sessionMidiExport,
-  sessionShow,
-  sessionsList,
-} from "./commands/sessions.js";
-import { songCheck, songImport, songTranspose, type ChartFormat } from "./commands/song.js";
-import { start } from "./commands/start.js";
+// Commands load what they need when they run: `analyze`, run once per file by the benchmark
+// harness, does not pay for the API server, the chart readers, the MIDI writer or the benches.
+const sessionsCommands = () => import("./commands/sessions.js");
 import { isKnownStyle, STYLES } from "@performia/agents";
 import { EXAMPLES, examplePath, makeExamples } from "./examples/performances.js";
 import { ENGINE_VERSION, sessionsDir } from "./paths.js";
 import { exampleSongs } from "./songs.js";
 import { resolveSoundFont } from "./soundfonts.js";
-import { startApiServer } from "./api/server.js";
 
 // naudiodon's reads and writes wait on libuv's thread pool (4 threads by default): give live
 // audio room beside file and DNS work. Read when the pool starts, which is later than this.
@@ -150,6 +136,7 @@ program
       port: number;
       once?: boolean;
     }) => {
+      const { start } = await import("./commands/start.js");
       await start(
         {
           example: o.example,
@@ -381,6 +368,7 @@ program
   .option("--clicks <n>", "clicks to measure", intArg("--clicks", 1, 100), 8)
   .action(
     async (o: { deviceIn?: string; deviceOut?: string; rate: string; block: number; clicks: number }) => {
+      const { measureLatency } = await import("./commands/latency.js");
       const r = await measureLatency({
         deviceIn: o.deviceIn,
         deviceOut: o.deviceOut,
@@ -428,6 +416,8 @@ program
   .option("--out <file.wav>", "render the replay to a WAV file")
   .option("--sessions <dir>", "sessions folder")
   .action(async (session: string, o: { check?: boolean; out?: string; sessions?: string }) => {
+    const { resolveSession } = await sessionsCommands();
+    const { replay } = await import("./commands/replay.js");
     const path = resolveSession(sessionsDir(o.sessions), session);
     const r = await replay({
       session: path,
@@ -444,38 +434,45 @@ const sessions = program.command("sessions").description("recorded sessions: lis
 sessions
   .command("list", { isDefault: true })
   .option("--sessions <dir>", "sessions folder")
-  .action((o: { sessions?: string }) => out(sessionsList(sessionsDir(o.sessions))));
+  .action(async (o: { sessions?: string }) => {
+    const { sessionsList } = await sessionsCommands();
+    out(sessionsList(sessionsDir(o.sessions)));
+  });
 sessions
   .command("show")
   .argument("<session>")
   .option("--sessions <dir>", "sessions folder")
-  .action((s: string, o: { sessions?: string }) =>
-    out(sessionShow(resolveSession(sessionsDir(o.sessions), s))),
-  );
+  .action(async (s: string, o: { sessions?: string }) => {
+    const { sessionShow, resolveSession } = await sessionsCommands();
+    out(sessionShow(resolveSession(sessionsDir(o.sessions), s)));
+  });
 sessions
   .command("export")
   .argument("<session>")
   .argument("<to>", "where to write the copy")
   .option("--sessions <dir>", "sessions folder")
-  .action((s: string, to: string, o: { sessions?: string }) =>
-    out(`exported to ${sessionExport(resolveSession(sessionsDir(o.sessions), s), to)}`),
-  );
+  .action(async (s: string, to: string, o: { sessions?: string }) => {
+    const { sessionExport, resolveSession } = await sessionsCommands();
+    out(`exported to ${sessionExport(resolveSession(sessionsDir(o.sessions), s), to)}`);
+  });
 sessions
   .command("midi")
   .description("the band's parts as a Standard MIDI File (a track per agent, the performance's tempo)")
   .argument("<session>")
   .argument("<to>", "the .mid file to write")
   .option("--sessions <dir>", "sessions folder")
-  .action((s: string, to: string, o: { sessions?: string }) =>
-    out(sessionMidiExport(resolveSession(sessionsDir(o.sessions), s), to)),
-  );
+  .action(async (s: string, to: string, o: { sessions?: string }) => {
+    const { sessionMidiExport, resolveSession } = await sessionsCommands();
+    out(sessionMidiExport(resolveSession(sessionsDir(o.sessions), s), to));
+  });
 sessions
   .command("import")
   .argument("<file>", "a session file from elsewhere (validated before it is copied in)")
   .option("--sessions <dir>", "sessions folder")
-  .action((f: string, o: { sessions?: string }) =>
-    out(`imported as ${sessionImport(sessionsDir(o.sessions), f)}`),
-  );
+  .action(async (f: string, o: { sessions?: string }) => {
+    const { sessionImport } = await sessionsCommands();
+    out(`imported as ${sessionImport(sessionsDir(o.sessions), f)}`);
+  });
 
 const song = program
   .command("song")
@@ -492,7 +489,8 @@ song
   )
   .option("--transpose <semitones>", "transpose while importing", intArg("--transpose", -11, 11))
   .option("--out <path>", "a .json file, or a folder (one file per song of a playlist)")
-  .action((source: string, o: { format?: ChartFormat; transpose?: number; out?: string }) => {
+  .action(async (source: string, o: { format?: ChartFormat; transpose?: number; out?: string }) => {
+    const { songImport } = await import("./commands/song.js");
     const r = songImport(source, o);
     for (const w of r.warnings) err(`warning: ${w}`);
     if (r.written.length > 0) for (const p of r.written) out(`wrote ${p}`);
@@ -504,7 +502,8 @@ song
   .argument("<song>", "a song file or an example song's name")
   .argument("<semitones>", "up (positive) or down (negative)", intArg("semitones", -11, 11))
   .option("--out <file>", "where to write the transposed song")
-  .action((s: string, semitones: number, o: { out?: string }) => {
+  .action(async (s: string, semitones: number, o: { out?: string }) => {
+    const { songTranspose } = await import("./commands/song.js");
     const json = songTranspose(s, semitones, o.out);
     if (o.out) out(`wrote ${o.out}`);
     else process.stdout.write(json);
@@ -513,7 +512,10 @@ song
   .command("check")
   .description("validate a song file and summarise what the band will play")
   .argument("<song>", "a song file or an example song's name")
-  .action((s: string) => out(songCheck(s)));
+  .action(async (s: string) => {
+    const { songCheck } = await import("./commands/song.js");
+    out(songCheck(s));
+  });
 
 program
   .command("serve")
@@ -524,6 +526,7 @@ program
   .option("--token <token>", "the token every call must carry (default $PERFORMIA_TOKEN)")
   .action(async (o: { sessions?: string; host: string; port: number; token?: string }) => {
     const token = o.token ?? process.env.PERFORMIA_TOKEN;
+    const { startApiServer } = await import("./api/server.js");
     const server = await startApiServer({
       sessionsDir: sessionsDir(o.sessions),
       host: o.host,
@@ -544,11 +547,12 @@ const golden = program.command("golden").description("the golden sessions the te
 golden
   .command("record")
   .description("re-record tests/golden/*.performia on purpose (after an intended change to the band)")
-  .action(async () => recordGolden(out));
+  .action(async () => (await import("./commands/golden.js")).recordGolden(out));
 golden
   .command("check")
   .description("replay every golden session with --check")
   .action(async () => {
+    const { checkGolden } = await import("./commands/golden.js");
     if (!(await checkGolden(out))) process.exitCode = 1;
   });
 
@@ -594,15 +598,19 @@ program
       out: string;
     }) => {
       if (o.only === undefined || o.only === "band") {
+        const { benchBand } = await import("./commands/bench-band.js");
         const results = benchBand(out);
         mkdirSync(resolve(o.out), { recursive: true });
         const path = join(resolve(o.out), "band.json");
         writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
         out(`bench: band results in ${path}`);
       }
-      if (o.only === undefined || o.only === "engine")
+      if (o.only === undefined || o.only === "engine") {
+        const { bench } = await import("./commands/bench.js");
         await bench({ seconds: o.seconds, longSeconds: o.longSeconds, outDir: o.out }, out);
+      }
       if (o.only === undefined || o.only === "analysis") {
+        const { benchAnalysis } = await import("./commands/bench-analysis.js");
         const results = benchAnalysis(resolve(o.out), out, { longSeconds: o.longSeconds });
         if (results) {
           const path = join(resolve(o.out), "analysis.json");
@@ -611,6 +619,7 @@ program
         }
       }
       if (o.only === undefined || o.only === "live") {
+        const { benchLive } = await import("./commands/bench-live.js");
         const results = await benchLive({ soakSeconds: o.soakSeconds, soakOnly: o.soakOnly ?? false }, out);
         mkdirSync(resolve(o.out), { recursive: true });
         const path = join(resolve(o.out), "live.json");
