@@ -15,6 +15,7 @@ import {
   rng,
   sawChords,
   strummedChords,
+  withNoise,
   type PluckedNote,
 } from "./test-signals.js";
 
@@ -265,6 +266,79 @@ describe("key", () => {
     const settled = keys.filter((k) => k.frame / SR <= start + 5 * bar).at(-1);
     expect(settled?.label).toBe("A#:maj");
     expect(settled!.confidence).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * A loop of triads stabbed twice a chord (two beats at 124 BPM, the bass on the root), played
+ * three times from 0.15 s, in white noise at `snrDb` over the whole signal (the noise alone
+ * before the first chord).
+ */
+function stabLoopInNoise(progression: readonly Chord[], snrDb: number, seed: number): Float32Array {
+  const start = 0.15;
+  const beat = 60 / 124;
+  const notes: PluckedNote[] = [];
+  const seq = [...progression, ...progression, ...progression];
+  seq.forEach((c, i) => {
+    for (let b = 0; b < 2; b++) {
+      const t = start + (2 * i + b) * beat;
+      for (const m of c.midis.slice(1)) notes.push({ t, hz: hz(m), duration: 0.5 * beat });
+      if (b === 0) notes.push({ t, hz: hz(c.midis[0]!), duration: 0.9 * beat });
+    }
+  });
+  return withNoise(pluckedNotes(notes, start + seq.length * 2 * beat + 0.5, SR), snrDb, seed);
+}
+
+describe("key in noise", () => {
+  // Natural minor loops (i-iv-VII-III, i-VI-III-VII): the same scale as the relative major,
+  // which the pitch-class profiles prefer; the tonic is the first chord, heard through the noise.
+  const AMIN_LOOP = [
+    { label: "A:min", midis: [45, 57, 60, 64] },
+    { label: "D:min", midis: [38, 57, 62, 65] },
+    { label: "G:maj", midis: [43, 55, 59, 62] },
+    { label: "C:maj", midis: [48, 55, 60, 64] },
+  ];
+  const FSMIN_LOOP = [
+    { label: "F#:min", midis: [42, 61, 66, 69] },
+    { label: "D:maj", midis: [38, 57, 62, 66] },
+    { label: "A:maj", midis: [45, 57, 61, 64] },
+    { label: "E:maj", midis: [40, 56, 59, 64] },
+  ];
+
+  it("hears Am-Dm-G-C and F#m-D-A-E in white noise at 10 dB as A minor and F# minor, not their relative majors", () => {
+    for (const seed of [1, 2, 3]) {
+      expect(keysOf(analyzeSignal(stabLoopInNoise(AMIN_LOOP, 10, seed), SR).events).at(-1)?.label).toBe(
+        "A:min",
+      );
+      expect(keysOf(analyzeSignal(stabLoopInNoise(FSMIN_LOOP, 10, seed), SR).events).at(-1)?.label).toBe(
+        "F#:min",
+      );
+    }
+  });
+
+  it("hears Fm-Db-Ab-Eb as F minor in white noise at 5, 10, 15 and 20 dB (no chord of the noise before the music taken for the first)", () => {
+    const loop = [
+      { label: "F:min", midis: [41, 56, 60, 65] },
+      { label: "C#:maj", midis: [37, 56, 61, 65] },
+      { label: "G#:maj", midis: [44, 56, 60, 63] },
+      { label: "D#:maj", midis: [39, 55, 58, 63] },
+    ];
+    for (const snr of [5, 10, 15, 20])
+      for (const seed of [1, 2])
+        expect(keysOf(analyzeSignal(stabLoopInNoise(loop, snr, seed), SR).events).at(-1)?.label).toBe(
+          "F:min",
+        );
+  });
+
+  it("still hears a major loop (C-G-Am-F) in white noise at 10 dB as C major", () => {
+    const loop = [
+      { label: "C:maj", midis: [48, 55, 60, 64] },
+      { label: "G:maj", midis: [43, 55, 59, 62] },
+      { label: "A:min", midis: [45, 57, 60, 64] },
+      { label: "F:maj", midis: [41, 57, 60, 65] },
+    ];
+    for (const seed of [1, 2, 3])
+      expect(keysOf(analyzeSignal(stabLoopInNoise(loop, 10, seed), SR).events).at(-1)?.label).toBe("C:maj");
   });
 });
 

@@ -15,7 +15,9 @@
  *   CHORD_SILENCE_SECONDS below the level floor. Confidence: the template score (0..1).
  * - Key: exponentially decayed accumulated chroma and tones of the chords named (time constant
  *   KEY_SECONDS), Pearson correlation with the 24 rotations of Temperley's profiles (spread over
- *   the partials for the chroma), a bonus for the key of the first chord.
+ *   the partials for the chroma), a bonus for the key of the first stable chord heard plainly
+ *   (not a chord of the noise floor before the music) over the other keys and more over its
+ *   relative key.
  */
 
 import { CHROMA_LOW_MIDI, LOW_FIRST_MIDI, LOW_NOTES } from "./features.js";
@@ -75,8 +77,30 @@ const MINOR_HEARD = withPartials(MINOR_PROFILE);
  */
 const KEY_TONES_WEIGHT = 0.8;
 
-/** Correlation bonus of the key whose tonic triad is the first stable chord heard. */
+/**
+ * The first stable chord names the tonic: the key whose tonic triad it is gains
+ * FIRST_CHORD_KEY_BONUS in correlation, and its relative key (the same scale: C major and A minor)
+ * loses FIRST_CHORD_RELATIVE_BONUS. The profiles barely part relative keys, and a natural-minor
+ * loop (i-iv-VII-III, i-VI-III-VII: the VII and III chords put weight on the flat seventh, which
+ * Temperley's minor profile rates low) correlates better with its relative major (Bm-Em-A-D:
+ * D major by 0.14, B minor only by a margin of 0.01 with the first bonus alone); the tonic chord
+ * heard first is the cue that tells them apart. A major loop begun on its vi (Am-F-C-G) is then
+ * heard in the minor.
+ */
 const FIRST_CHORD_KEY_BONUS = 0.15;
+const FIRST_CHORD_RELATIVE_BONUS = 0.15;
+/**
+ * The first stable chord: the first chord held FIRST_CHORD_SECONDS once named, and heard plainly
+ * (it scores at least FIRST_CHORD_MIN_SCORE over the chord window). Noise has a chroma about flat
+ * (white or pink, every pitch class alike), which any template scores 0.6 to 0.65 and which the
+ * chord window of noise alone brought to 0.77 at most (measured at 5 to 20 dB SNR); a chord heard plainly scores above 0.85,
+ * even at 5 dB SNR. Without this, a chord named from the noise floor before the music (a
+ * Bm-Em-A-D loop in white noise at 10 dB: an E7 of the noise; the loop read as D major) or a
+ * label of the first few hops of the music (C#m over its A bass: Amaj7 for 0.1 s) gave the bonus
+ * to a key never played.
+ */
+const FIRST_CHORD_SECONDS = 0.25;
+const FIRST_CHORD_MIN_SCORE = 0.8;
 /**
  * Causal chord smoothing (HMM forward pass, max-product): the log-likelihood of each chord per hop
  * is CHORD_SHARPNESS * its template score, and changing chord costs CHORD_SWITCH_COST (log-odds
@@ -250,13 +274,24 @@ function keyOfChord(index: number): number {
   return QUALITIES[Math.floor(index / 12)]!.intervals[1] === 3 ? 12 + (index % 12) : index % 12;
 }
 
-/** Pearson correlation of a chroma vector with the 24 key profiles; best index and correlation. */
+/** The relative key of key index `k` (0..11 major tonics, 12..23 minor): C major <-> A minor. */
+function relativeOf(k: number): number {
+  return k < 12 ? 12 + ((k + 9) % 12) : (k + 3) % 12;
+}
+
+/**
+ * Pearson correlation of a chroma vector (and of the chord tones, when given) with the 24 key
+ * profiles, plus `bonus` for key `bonusKey` and minus `relativeBonus` for its relative key; best
+ * index and score.
+ */
 export function matchKey(
   chroma: ArrayLike<number>,
   bonusKey = -1,
   bonus = 0,
   tones: ArrayLike<number> | null = null,
+  relativeBonus = 0,
 ): { index: number; score: number } {
+  const relative = bonusKey < 0 ? -1 : relativeOf(bonusKey);
   let best = -1;
   let bestScore = -Infinity;
   for (let k = 0; k < 24; k++) {
@@ -267,7 +302,7 @@ export function matchKey(
       const t = correlation(tones, k < 12 ? MAJOR_PROFILE : MINOR_PROFILE, k % 12);
       if (!Number.isNaN(t)) r = (1 - KEY_TONES_WEIGHT) * heard + KEY_TONES_WEIGHT * t;
     }
-    r += k === bonusKey ? bonus : 0;
+    r += k === bonusKey ? bonus : k === relative ? -relativeBonus : 0;
     if (r > bestScore) {
       bestScore = r;
       best = k;
@@ -342,6 +377,9 @@ export class HarmonyTracker {
   private readonly alpha = new Float64Array(CHORD_CLASSES);
   /** Key suggested by the first stable chord (its tonic triad), or -1. */
   private firstChordKey = -1;
+  /** Hop at which the chord held was named, and the hops it must hold to be the first stable chord. */
+  private chordSince = 0;
+  private readonly firstChordHops: number;
   /** Coherent low-register note spectrum (re, im), its per-hop decay, each note's cycles per hop. */
   private readonly lowAcc = new Float64Array(2 * LOW_NOTES);
   private readonly lowDecay: number;
@@ -367,6 +405,7 @@ export class HarmonyTracker {
     this.silenceHops = Math.round(CHORD_SILENCE_SECONDS * hopRate);
     this.keyDecay = Math.exp(-1 / (KEY_SECONDS * hopRate));
     this.keyHold = Math.max(1, Math.round(KEY_HOLD_SECONDS * hopRate));
+    this.firstChordHops = Math.round(FIRST_CHORD_SECONDS * hopRate);
     this.lowDecay = Math.exp(-1 / (LOW.seconds * hopRate));
     for (let k = 0; k < LOW_NOTES; k++) {
       this.lowHz[k] = 440 * 2 ** ((LOW_FIRST_MIDI + k - 69) / 12);
@@ -581,13 +620,22 @@ export class HarmonyTracker {
     }
     if (this.candidate !== this.chord && n - this.candidateSince + 1 >= this.hold) {
       this.chord = this.candidate;
-      if (this.firstChordKey < 0 && index >= 0) this.firstChordKey = keyOfChord(index);
+      this.chordSince = n;
       out.chord = {
         hop: Math.max(0, this.changeHop()),
         label: index < 0 ? "N" : chordLabel(index),
         confidence,
       };
     }
+
+    if (
+      this.firstChordKey < 0 &&
+      this.chord >= 0 &&
+      index === this.chord &&
+      n - this.chordSince >= this.firstChordHops &&
+      confidence >= FIRST_CHORD_MIN_SCORE
+    )
+      this.firstChordKey = keyOfChord(this.chord);
 
     // Key.
     if (chroma !== null && total > 0) {
@@ -606,7 +654,13 @@ export class HarmonyTracker {
     }
     if (n % 10 === 0) {
       for (let i = 0; i < 12; i++) this.normalized[i] = this.keyAcc[i]!;
-      const k = matchKey(this.normalized, this.firstChordKey, FIRST_CHORD_KEY_BONUS, this.toneAcc);
+      const k = matchKey(
+        this.normalized,
+        this.firstChordKey,
+        FIRST_CHORD_KEY_BONUS,
+        this.toneAcc,
+        FIRST_CHORD_RELATIVE_BONUS,
+      );
       if (k.index >= 0) {
         if (k.index !== this.keyCandidate) {
           this.keyCandidate = k.index;
