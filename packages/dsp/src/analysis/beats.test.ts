@@ -267,3 +267,40 @@ describe("beat tracker: breakbeat phase", () => {
     });
   }
 });
+
+describe("beat tracker: the bass line and the backbeat decide the phase", () => {
+  for (const [bpm, seed] of [
+    [129, 2],
+    [150, 3],
+    [110, 5],
+  ] as const) {
+    it(`puts the beats of bossa nova comping at ${bpm} BPM on the thumb's bass notes, not on the louder off-beat chords`, () => {
+      // The fingers' chords (the 3-3-2 accents and the softer off-beats) outweigh the thumb's bass
+      // notes on beats 1 and 3 in the detection function; without a kick drum the bass line marks
+      // the beats (the tracker sat on the off-beats throughout before).
+      const beats = beatTimesOf(20, () => bpm, 0.25);
+      const { events } = analyzeSignal(bossaComping(bpm, 20, seed), SR);
+      expect(liveRecall(events, beats, 10)).toBeGreaterThan(0.85);
+      expect(precision(events, beats, 10)).toBeGreaterThan(0.85);
+    });
+  }
+
+  for (const [bpm, seed, snr] of [
+    [100, 8, null],
+    [125, 21, null],
+    [120, 9, 10],
+  ] as const) {
+    it(`keeps the beats of a syncopated rock beat at ${bpm} BPM${snr === null ? "" : ` (${snr} dB SNR)`} on the snare's grid, not on the kicks' "and"s`, () => {
+      // Kicks on 1, the "and" of 2 and the "and" of 3 (two of three off the beat), the snare (noise)
+      // on 2 and 4: the kick is syncopated, the backbeat sets the beat.
+      const beats = beatTimesOf(16, () => bpm, 0.3);
+      let audio = drumTrack(beats, DRUM_PATTERNS.syncopated!, 16, SR, { jitter: 0.003, seed });
+      if (snr !== null) audio = withNoise(audio, snr, seed);
+      const { events } = analyzeSignal(audio, SR);
+      const snares = beats.filter((_, i) => i % 2 === 1);
+      expect(liveRecall(events, snares, 6)).toBeGreaterThan(0.85);
+      expect(liveRecall(events, beats, 6)).toBeGreaterThan(0.85);
+      expect(precision(events, beats, 6)).toBeGreaterThan(0.9);
+    });
+  }
+});

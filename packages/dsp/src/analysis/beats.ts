@@ -17,6 +17,12 @@
  *   PHASE_CHECK_BEATS beats; a clearly better one (the off-beat above all) that persists wins.
  *   So does a grid of beats and half-beats together a quarter of a beat off that collects clearly
  *   more (a breakbeat's kicks and snares a sixteenth before the beat leave the half-beats empty).
+ *   Without a kick drum the bass line decides between the beat and the off-beat: its notes (the
+ *   bass part of the detection function, ~70-180 Hz net of the spill of the bands above) falling
+ *   clearly more on one of the two eighth-note phases over the last HISTORY_SECONDS put the beat
+ *   there (real bossa comping: the thumb's bass notes on the beats, the fingers' louder chords on
+ *   the off-beats). With a kick drum (low onsets whose body lies below ~70 Hz) the kick may be
+ *   syncopated and the full detection function (the snare's backbeat) decides as before.
  * - Every restart of the tempo filter to another tempo (not an octave) must be borne out by the
  *   recent onsets: they must fall on the beats and half-beats of the new tempo at least as much as
  *   on those of the current one (real comping: a bossa nova's accents make the autocorrelation
@@ -181,6 +187,14 @@ const GRID_MIN_SHIFT = 0.15;
 /** Weight of the detection function half a beat before a hop in its beat accent (see accent). */
 const HALF_WEIGHT = 0.5;
 const PHASE_UPDATES = 4;
+/** Bass line: over the detection function kept (HISTORY_SECONDS), the bass part of it on the other
+ * eighth-note phase BASS_RATIO times that on the beats moves the beat there, and as much on the
+ * beats keeps it, unless the low onsets sound like a kick drum (kick-likeness above KICK_LIKE, see
+ * OnsetDetector.kickLikeness). */
+const BASS_RATIO = 1.3;
+const KICK_LIKE = 0.3;
+/** (the bass part must reach this share of the detection function's usual peak per beat) */
+const BASS_MIN = 0.02;
 /** The music has stopped (no beat is emitted) when the detection function has not reached
  * SILENCE_RATIO of its usual per-beat peak for longer than SILENCE_BEATS beat periods and
  * SILENCE_GAP times the longest such gap of the last SILENCE_HISTORY_SECONDS. */
@@ -212,6 +226,10 @@ export class BeatTracker {
   private readonly hopRate: number;
   private readonly capacity: number;
   private readonly odf: Float64Array;
+  /** Bass part of the detection function (see BASS_RATIO). */
+  private readonly bassOdf: Float64Array;
+  /** Kick-likeness of the low onsets (see KICK_LIKE). */
+  private kick = 1;
   private readonly score: Float64Array;
   private hop = -1;
 
@@ -317,6 +335,7 @@ export class BeatTracker {
     this.history = Math.round(HISTORY_SECONDS * hopRate);
     this.capacity = Math.max(this.history, 3 * maxPeriod) + 4;
     this.odf = new Float64Array(this.capacity);
+    this.bassOdf = new Float64Array(this.capacity);
     this.score = new Float64Array(this.capacity);
     let size = 1;
     while (size < 2 * this.history) size *= 2;
@@ -372,10 +391,13 @@ export class BeatTracker {
     return h < 0 || h <= this.hop - this.capacity ? 0 : this.score[h % this.capacity]!;
   }
 
-  /** Push one detection-function value (0 for a missed hop). */
-  push(value: number, out: BeatStep): BeatStep {
+  /** Push one detection-function value (0 for a missed hop), its bass part and the running
+   * kick-likeness of the low onsets (see OnsetDetector.bass and kickLikeness). */
+  push(value: number, out: BeatStep, bass = 0, kick = 1): BeatStep {
     const n = ++this.hop;
     this.odf[n % this.capacity] = value;
+    this.bassOdf[n % this.capacity] = bass;
+    this.kick = kick;
     this.score[n % this.capacity] =
       this.period > 0 ? (1 - ALPHA) * this.accent(n) + ALPHA * this.pastMax(n) : value;
     out.tempo = null;
@@ -701,7 +723,11 @@ export class BeatTracker {
   private rescore(n: number): void {
     const span = this.recomputeScore(n, this.stepped ? STEP_RESCORE_SECONDS : RESCORE_SECONDS);
     this.stepped = false;
-    const best = this.combPhase(n, span);
+    let best = this.combPhase(n, span);
+    // (on the bass line's phase of the two, when it marks one)
+    const p = this.period;
+    if (this.bassSide(n, Math.round(n - best) % Math.round(p)) < 0)
+      best += best + p / 2 <= n ? p / 2 : -p / 2;
     if (this.nextBeat >= 0 || this.predictAt >= 0) {
       this.lastBeat = best;
       this.nextBeat = -1;
@@ -736,11 +762,18 @@ export class BeatTracker {
     const half = Math.abs(dist / p - 0.5) < 0.1;
     let shift =
       dist >= PHASE_MIN_SHIFT * p && bestValue > (half ? PHASE_RATIO : PHASE_RATIO_OTHER) * curValue;
+    // Without a kick drum, the bass notes mark the beats: a bass line clearly on one of the two
+    // eighth-note phases decides between them (the comping's louder chords on the off-beats do not).
+    const bassSide = this.bassSide(n, cur);
+    const halfHops = Math.round(p / 2);
+    if (bassSide < 0) {
+      best = (cur + halfHops) % periodHops;
+      shift = true;
+    } else if (bassSide > 0 && shift && Math.abs(dist / p - 0.5) < 0.2) shift = false;
     if (!shift) {
       // The grid of beats and half-beats together (the eighth notes) a quarter of a beat off: a
       // breakbeat's syncopated kicks and snares, a sixteenth before the beat, outweigh the beats
       // but leave the half-beats empty. Then the beat is the larger of its two phases.
-      const halfHops = Math.round(p / 2);
       let g = 0;
       let gValue = -Infinity;
       for (let phi = 0; phi < periodHops; phi++) {
@@ -758,6 +791,8 @@ export class BeatTracker {
         shift = true;
       }
     }
+    // (a grid shift lands on the bass line's phase of the two, when it marks one)
+    if (shift && bassSide >= 0 && this.bassSide(n, best) < 0) best = (best + halfHops) % periodHops;
     if (shift) {
       // Same candidate as last time (in absolute hops, modulo the period)?
       const cd = (((n - best - this.phaseCandidate) % p) + p) % p;
@@ -776,6 +811,40 @@ export class BeatTracker {
       this.phaseCandidate = -1;
       this.phaseCount = 0;
     }
+  }
+
+  /**
+   * Which of the two eighth-note phases the bass line marks: -1 the other one (BASS_RATIO times
+   * more than the current phase `cur`, hops back from n), 1 the current one (at least as much:
+   * the louder off-beats may not move the beat there), 0 neither, or a kick drum plays: a band's
+   * kick is often syncopated (the "and" of 2 and 3) and the snare's backbeat sets the beat, while
+   * without drums the bass notes (a guitarist's thumb) mark the beats and the chords comp around.
+   */
+  private bassSide(n: number, cur: number): number {
+    if (this.kick > KICK_LIKE) return 0;
+    const p = this.period;
+    const span = Math.min(n, this.history, this.capacity - 4);
+    const a = this.bandComb(this.bassOdf, n, cur, span);
+    const other = (cur + Math.round(p / 2)) % Math.round(p);
+    const b = this.bandComb(this.bassOdf, n, other, span);
+    // (bass notes, not the leakage of higher ones: BASS_MIN of the usual peak per beat)
+    const min = (BASS_MIN * this.beatPeak * span) / p;
+    if (b > BASS_RATIO * a && b > min) return -1;
+    return a >= b && a > min ? 1 : 0;
+  }
+
+  /** Sum of `x` (max over ±2 hops) at the beats of phase `phi` (hops back from n) over `span`. */
+  private bandComb(x: Float64Array, n: number, phi: number, span: number): number {
+    const p = this.period;
+    let v = 0;
+    for (let k = 0; ; k++) {
+      const h = Math.round(n - phi - k * p);
+      if (h < n - span || h < 2) break;
+      let m = 0;
+      for (let d = -2; d <= 2 && h + d <= n; d++) m = Math.max(m, x[(h + d) % this.capacity]!);
+      v += m;
+    }
+    return v;
   }
 
   /** Recompute the cumulative score of the recent past under the current period; returns the
@@ -1242,14 +1311,19 @@ export class BeatTracker {
     return c;
   }
 
-  /** Mean detection-function peak (±3 hops) at the last `beats` beats the tracker emitted. */
+  /** Mean detection-function peak (±3 hops) at the last `beats` beats the tracker emitted (or at
+   * the half-beats before them, when larger, while the bass line may choose the phase: the beats
+   * on the bass notes, the louder chords in between have not been lost). */
   private trackedSalience(beats: number): number {
     if (this.lastBeat < 0 || this.period === 0) return 0;
+    const halves = this.kick <= KICK_LIKE ? 1 : 0;
     let v = 0;
     for (let k = 0; k < beats; k++) {
-      const h = Math.round(this.lastBeat - k * this.period);
       let a = 0;
-      for (let d = -3; d <= 3; d++) a = Math.max(a, this.odfAt(h + d));
+      for (let j = 0; j <= halves; j++) {
+        const h = Math.round(this.lastBeat - (k + j / 2) * this.period);
+        for (let d = -3; d <= 3; d++) a = Math.max(a, this.odfAt(h + d));
+      }
       v += a;
     }
     return v / beats;

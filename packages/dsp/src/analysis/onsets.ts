@@ -135,6 +135,24 @@ const NOISE_RATE = 0.02;
 const NOISE_CLIP = 3;
 const NOISE_EPS = 0.05;
 
+/** Bands of the bass part of the flux (32 bands from 40 Hz: ~75-180 Hz; below: sub-bass). */
+const BASS_FIRST = 3;
+const BASS_END = 8;
+/** Share of the flux above the bass bands subtracted from the bass part. */
+const BASS_SPILL = 0.25;
+/** Kick-likeness: a low onset is a hop whose flux below BASS_END reaches KICK_ONSET of its running
+ * peak (decaying by KICK_PEAK_DECAY per hop) and KICK_LOW_SHARE of the whole flux (the bass
+ * itself, not a snare's, a strum's or a noise's spill); its sub-bass and bass magnitudes are
+ * summed from KICK_FROM to KICK_TO hops after it; the running mean moves by KICK_RATE per onset. */
+const KICK_ONSET = 0.3;
+const KICK_PEAK_DECAY = 0.999;
+const KICK_FROM = 2;
+const KICK_TO = 7;
+const KICK_RATE = 0.25;
+/** (the kick-likeness before any low onset: undecided, above the beat tracker's KICK_LIKE) */
+const KICK_START = 0.5;
+const KICK_LOW_SHARE = 0.3;
+
 const RING = 32;
 /** Recent confirmed onsets kept for the rhythmic expectation, and the spacings it continues. */
 const GRID_ONSETS = 8;
@@ -160,6 +178,15 @@ export class OnsetDetector {
   private hop = -1;
   private lastOnsetHop = -Infinity;
   private lastStrength = 0;
+  /** Bass and sub-bass parts of the beat tracker's flux at the last hop (see `bass()`). */
+  private bassFlux = 0;
+  /** Kick-likeness (see KICK_ONSET): running mean of the sub-bass to bass ratio after low onsets,
+   * the running peak of the low flux, and the hops since the low onset being measured (-1: none). */
+  private kick = KICK_START;
+  private lowPeak = 0;
+  private kickAge = -1;
+  private kickSub = 0;
+  private kickBass = 0;
   private readonly minInterval: number;
   /** Noise-burst channel: log top-octave magnitudes (ring) and rises above threshold (ring). */
   private readonly hfLog: Float64Array;
@@ -207,6 +234,8 @@ export class OnsetDetector {
     const B = this.bandCount;
     const tn = this.t;
     let value = 0;
+    let low = 0;
+    let sub = 0;
     let onset = 0;
     let total = 0;
     if (bands === null) {
@@ -244,7 +273,11 @@ export class OnsetDetector {
           let q = pb[ref + b]!;
           if (b > 0 && pb[ref + b - 1]! > q) q = pb[ref + b - 1]!;
           if (b + 1 < B && pb[ref + b + 1]! > q) q = pb[ref + b + 1]!;
-          if (p > q) value += p - q;
+          if (p > q) {
+            value += p - q;
+            if (b < BASS_FIRST) sub += p - q;
+            else if (b < BASS_END) low += p - q;
+          }
           const x = lb[cur + b]!;
           const own = lb[ref + b]!;
           let r2 = own;
@@ -264,6 +297,8 @@ export class OnsetDetector {
         if (onset < 0) onset = 0;
       }
     }
+    this.bassFlux = Math.max(0, low - BASS_SPILL * (value - low - sub));
+    if (bands !== null) this.watchKick(bands, low + sub, value);
     this.odf[this.hop % RING] = onset;
     if (bands === null) this.hfRun = 0;
     const z = bands === null ? 0 : this.pushHf(hf, total);
@@ -382,6 +417,44 @@ export class OnsetDetector {
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
     return true;
+  }
+
+  /** The bass part of the last hop's flux (the bands from BASS_FIRST to BASS_END, ~75-180 Hz),
+   * net of BASS_SPILL of the flux above them (a strum or a snare spills into the bass bands). */
+  bass(): number {
+    return this.bassFlux;
+  }
+
+  /**
+   * How much the low onsets sound like a kick drum: the running mean (over the last few) of the
+   * sub-bass magnitude (below BASS_FIRST: ~40-70 Hz) over the bass magnitude (~70-180 Hz) from
+   * 20 to 70 ms after each strong low onset. A kick's body is a sine of 40-60 Hz (about 1 and
+   * more); a guitar's or a piano's bass notes lie above it (about 0.2: what leaks into the lowest
+   * band). Starts at KICK_START (a kick, until a few low onsets show otherwise).
+   */
+  kickLikeness(): number {
+    return this.kick;
+  }
+
+  private watchKick(bands: Float32Array, lowFlux: number, flux: number): void {
+    this.lowPeak = Math.max(lowFlux, this.lowPeak * KICK_PEAK_DECAY);
+    if (this.kickAge < 0) {
+      if (lowFlux > 0 && lowFlux >= KICK_ONSET * this.lowPeak && lowFlux >= KICK_LOW_SHARE * flux) {
+        this.kickAge = 0;
+        this.kickSub = 0;
+        this.kickBass = 0;
+      }
+      return;
+    }
+    this.kickAge++;
+    if (this.kickAge < KICK_FROM) return;
+    for (let b = 0; b < BASS_FIRST; b++) this.kickSub += bands[b]!;
+    for (let b = BASS_FIRST; b < BASS_END; b++) this.kickBass += bands[b]!;
+    if (this.kickAge < KICK_TO) return;
+    this.kickAge = -1;
+    if (!(this.kickBass + this.kickSub > 0)) return;
+    const r = Math.min(2, this.kickSub / Math.max(1e-9, this.kickBass));
+    this.kick += KICK_RATE * (r - this.kick);
   }
 
   /** Strength of the last confirmed onset. */

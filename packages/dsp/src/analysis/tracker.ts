@@ -104,7 +104,7 @@ export class CausalTracker {
     if (features !== null) this.trackPitch(hopEndFrame, melody, events);
 
     // Tempo and beats.
-    const step = this.beats.push(odf, this.beatStep);
+    const step = this.beats.push(odf, this.beatStep, this.onsets.bass(), this.onsets.kickLikeness());
     if (step.tempo !== null) events.push({ kind: "tempo", frame: hopEndFrame, bpm: step.tempo });
     if (step.beatHop !== null) {
       const beatFrame = frames(Math.max(0, hopEndFrame + (step.beatHop - hop) * hopSize - this.latency));
