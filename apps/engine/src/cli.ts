@@ -22,6 +22,7 @@ import { perform } from "./commands/perform.js";
 import type { PerformResult } from "./commands/perform.js";
 import { performLive, summarizeLive } from "./commands/perform-live.js";
 import { describeDevices } from "./drivers/device.js";
+import { inLiveChild, performInChild, reportExit } from "./drivers/device-process.js";
 import { measureLatency } from "./commands/latency.js";
 import { replay } from "./commands/replay.js";
 import {
@@ -268,6 +269,11 @@ program
             "BAD_LIVE",
             "live, use --seconds to stop early; the speakers get the band alone unless --monitor",
           );
+        }
+        // In a child process: a device that goes away can leave it unable to exit (drivers/device-process.ts).
+        if (!inLiveChild()) {
+          process.exitCode = await performInChild();
+          return;
         }
         const r = await performLive({
           song: o.song,
@@ -559,13 +565,16 @@ program
     }
   });
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof PerformiaError) {
-    err(`error: ${e.message}`);
-    process.exitCode = 2;
-    return;
-  }
-  err(`performia: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  err("  → this is a bug; please report it with the command you ran");
-  process.exitCode = 1;
-});
+program
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    if (e instanceof PerformiaError) {
+      err(`error: ${e.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    err(`performia: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    err("  → this is a bug; please report it with the command you ran");
+    process.exitCode = 1;
+  })
+  .finally(() => reportExit(Number(process.exitCode ?? 0)));
