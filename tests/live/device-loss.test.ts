@@ -197,6 +197,10 @@ describe("a device that vanishes mid-song (virtual device, server stopped and re
     const restoredIn = restored.frame / RATE - recordFrom;
     expect(heard(Math.max(0, restoredIn) + 0.5, Math.max(0, restoredIn) + 5.5)).toBeGreaterThan(1e-3);
 
+    // The gap is shown with the session.
+    const show = performia(["sessions", "show", session]);
+    expect(show.stdout).toMatch(/device\s+lost \d+ time\(s\): .*\d+\.\d–\d+\.\d s/);
+
     // The session replays exactly, gap included (the silence was recorded as input).
     const replay = performia(["replay", session, "--check"]);
     expect(replay.status, replay.stdout + replay.stderr).toBe(0);
