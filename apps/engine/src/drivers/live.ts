@@ -293,7 +293,10 @@ export async function runLive(options: LiveRunOptions, figures: LiveFigures): Pr
     for (;;) {
       const now = performance.now();
       due = await silence(due, now);
-      if (stop()) return null;
+      if (stop()) {
+        figures.deviceLostSeconds += (performance.now() - lostAt) / 1000;
+        return null; // the run ended without the device
+      }
       if (got.block !== null) {
         const back = performance.now();
         figures.device = "ok";
