@@ -18,7 +18,7 @@
 #        virtual-audio.sh loopback on|off          route the output back into the mic (round trip)
 # Programs find the server through PULSE_SERVER: eval "$(virtual-audio.sh env)".
 # Environment: VIRTUAL_AUDIO_RATE (default 48000), VIRTUAL_AUDIO_DIR (default
-# /tmp/performia-virtual-audio), VIRTUAL_AUDIO_REALTIME (yes|no, default yes). Run as root on Debian, `start` installs the packages it needs
+# /tmp/performia-virtual-audio). Run as root on Debian, `start` installs the packages it needs
 # (pulseaudio pulseaudio-utils libasound2-plugins alsa-utils).
 set -eu
 BASE=${VIRTUAL_AUDIO_DIR:-/tmp/performia-virtual-audio}
@@ -51,9 +51,6 @@ start() {
   if running; then echo "virtual-audio: already running ($PULSE_SERVER)"; return 0; fi
   mkdir -p "$XDG_RUNTIME_DIR" "$HOME"
   chmod 700 "$XDG_RUNTIME_DIR"
-  # Real-time scheduling for the server's sink threads (as root it sets it itself, without rtkit):
-  # measured at 48 kHz / 128 with 6 agents on the shared machine, 147 output underflows in five
-  # 45 s runs against 271 without (VIRTUAL_AUDIO_REALTIME=no); noisy, but the same direction.
   # Everything is set up before clients can connect (the native protocol is loaded last): a
   # program that reconnects while the server starts (a restart) finds the default devices ready.
   cat >"$BASE/server.pa" <<PA
@@ -68,7 +65,7 @@ load-module module-loopback source=performia_idle.monitor sink=performia_mic lat
 load-module module-loopback source=performia_idle.monitor sink=performia_out latency_msec=1
 load-module module-native-protocol-unix socket=$XDG_RUNTIME_DIR/pulse/native auth-anonymous=1
 PA
-  pulseaudio -D -n -F "$BASE/server.pa" --realtime=${VIRTUAL_AUDIO_REALTIME:-yes} --high-priority=yes --exit-idle-time=-1 --disallow-exit --use-pid-file=yes \
+  pulseaudio -D -n -F "$BASE/server.pa" --exit-idle-time=-1 --disallow-exit --use-pid-file=yes \
     --log-target="file:$BASE/pulse.log" --log-level=notice
   i=0
   until running; do
