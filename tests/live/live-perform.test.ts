@@ -5,7 +5,6 @@
  * performer, the session must replay exactly, and the device must not have glitched much.
  */
 import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +12,9 @@ import { readWav, SessionReader } from "@performia/engine";
 import { CLI, EXAMPLES, performia, REPO, tempDir } from "../support/cli.js";
 import {
   bandAsynchrony,
+  exited,
   readChannels,
+  started,
   VIRTUAL_AUDIO,
   virtualAudio,
   virtualAudioEnv,
@@ -36,28 +37,6 @@ beforeAll(() => {
 afterAll(() => {
   virtualAudio(["stop"], env);
 });
-
-function started(child: ChildProcess, marker: RegExp): Promise<void> {
-  return new Promise((ok, ko) => {
-    let text = "";
-    const timer = setTimeout(() => ko(new Error(`no "${marker.source}" within 30 s: ${text}`)), 30_000);
-    child.stderr!.on("data", (b: Buffer) => {
-      text += b.toString();
-      if (marker.test(text)) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.once("exit", () => ko(new Error(`exited before "${marker.source}": ${text}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null) ok(child.exitCode);
-    else child.once("exit", (code) => ok(code));
-  });
-}
 
 describe("performia perform --input mic --output speakers (virtual device)", () => {
   it("plays along in time with a performer, records a session that replays exactly, without glitches", async () => {

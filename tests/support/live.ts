@@ -4,6 +4,7 @@
  * notes sounded against the performer's beats.
  */
 import { spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
@@ -27,6 +28,30 @@ export function virtualAudio(
 ): { status: number | null; output: string } {
   const r = spawnSync(VIRTUAL_AUDIO, args, { env, encoding: "utf8", timeout: 120_000 });
   return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+}
+
+/** Resolves when the child's stderr has matched `marker` (within 30 s); rejects if it exits first. */
+export function started(child: ChildProcess, marker: RegExp): Promise<void> {
+  return new Promise((ok, ko) => {
+    let text = "";
+    const timer = setTimeout(() => ko(new Error(`no "${marker.source}" within 30 s: ${text}`)), 30_000);
+    child.stderr!.on("data", (b: Buffer) => {
+      text += b.toString();
+      if (marker.test(text)) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    child.once("exit", () => ko(new Error(`exited before "${marker.source}": ${text}`)));
+  });
+}
+
+/** The child's exit code, once it has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) ok(child.exitCode);
+    else child.once("exit", (code) => ok(code));
+  });
 }
 
 /** A WAV file's channels as float arrays (PCM 16-bit or float 32-bit, as parecord and the engine write). */

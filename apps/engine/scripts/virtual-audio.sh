@@ -51,24 +51,28 @@ start() {
   if running; then echo "virtual-audio: already running ($PULSE_SERVER)"; return 0; fi
   mkdir -p "$XDG_RUNTIME_DIR" "$HOME"
   chmod 700 "$XDG_RUNTIME_DIR"
-  pulseaudio -D -n --exit-idle-time=-1 --disallow-exit --use-pid-file=yes \
-    --log-target="file:$BASE/pulse.log" --log-level=notice \
-    --load="module-native-protocol-unix socket=$XDG_RUNTIME_DIR/pulse/native auth-anonymous=1" \
-    --load="module-null-sink sink_name=performia_stage format=float32le rate=$RATE channels=2 channel_map=front-left,front-right" \
-    --load="module-remap-sink sink_name=performia_mic master=performia_stage format=float32le rate=$RATE channels=1 channel_map=mono master_channel_map=front-left remix=no" \
-    --load="module-remap-sink sink_name=performia_out master=performia_stage format=float32le rate=$RATE channels=1 channel_map=mono master_channel_map=front-right remix=no" \
-    --load="module-null-sink sink_name=performia_idle format=float32le rate=$RATE channels=1"
+  # Everything is set up before clients can connect (the native protocol is loaded last): a
+  # program that reconnects while the server starts (a restart) finds the default devices ready.
+  cat >"$BASE/server.pa" <<PA
+load-module module-null-sink sink_name=performia_stage format=float32le rate=$RATE channels=2 channel_map=front-left,front-right
+load-module module-remap-sink sink_name=performia_mic master=performia_stage format=float32le rate=$RATE channels=1 channel_map=mono master_channel_map=front-left remix=no
+load-module module-remap-sink sink_name=performia_out master=performia_stage format=float32le rate=$RATE channels=1 channel_map=mono master_channel_map=front-right remix=no
+load-module module-null-sink sink_name=performia_idle format=float32le rate=$RATE channels=1
+set-default-sink performia_out
+set-default-source performia_mic.monitor
+# Keep-alive streams: without a low-latency client a null sink renders in 2 s chunks.
+load-module module-loopback source=performia_idle.monitor sink=performia_mic latency_msec=1
+load-module module-loopback source=performia_idle.monitor sink=performia_out latency_msec=1
+load-module module-native-protocol-unix socket=$XDG_RUNTIME_DIR/pulse/native auth-anonymous=1
+PA
+  pulseaudio -D -n -F "$BASE/server.pa" --exit-idle-time=-1 --disallow-exit --use-pid-file=yes \
+    --log-target="file:$BASE/pulse.log" --log-level=notice
   i=0
   until running; do
     i=$((i + 1))
     if [ $i -gt 100 ]; then echo "virtual-audio: the server did not start, see $BASE/pulse.log" >&2; exit 1; fi
     sleep 0.1
   done
-  pactl set-default-sink performia_out
-  pactl set-default-source performia_mic.monitor
-  # Keep-alive streams: without a low-latency client a null sink renders in 2 s chunks.
-  pactl load-module module-loopback source=performia_idle.monitor sink=performia_mic latency_msec=1 >/dev/null
-  pactl load-module module-loopback source=performia_idle.monitor sink=performia_out latency_msec=1 >/dev/null
   echo "virtual-audio: running, $RATE Hz; eval \"\$($0 env)\" to use it"
 }
 

@@ -139,6 +139,9 @@ export const LiveFrame = z.object({
     overflows: z.number().int().min(0),
     lostInput: z.number().int().min(0),
     dropped: z.number().int().min(0),
+    /** Times the device went away during the performance, and the seconds played without it. */
+    losses: z.number().int().min(0),
+    lostSeconds: z.number().min(0),
   }),
   /** Frames the server dropped for this client so far because it did not keep up. */
   skipped: z.number().int().min(0),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SampleFrame } from "./units.js";
 
 /** The version of the session file schema this code writes (see apps/engine migrations). */
 export const SESSION_SCHEMA_VERSION = 1;
@@ -41,3 +42,27 @@ export const SessionInfo = z.object({
   latency: DeviceLatency.nullable().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
+
+/**
+ * The audio device went away (unplugged, the sound server restarted) or came back, during a
+ * live session. Recorded in the session's events (kind "device") beside the performance events,
+ * so the studio can show the gap: between "lost" and "restored" the pipeline was fed silence at
+ * the block rate (the band's position kept to the wall clock) and its output was discarded.
+ */
+export const DeviceEvent = z.object({
+  kind: z.literal("device"),
+  /** The session frame at which the device was lost (first silent block) or restored (first block heard again). */
+  frame: z
+    .number()
+    .int()
+    .min(0)
+    .transform((n) => n as SampleFrame),
+  status: z.enum(["lost", "restored"]),
+  /** Wall-clock seconds since the device started, when it was noticed. */
+  seconds: z.number().min(0),
+  /** The devices, "input → output". */
+  device: z.string(),
+  /** Why it was declared lost (no block for a while, an error), or how it came back. */
+  detail: z.string().default(""),
+});
+export type DeviceEvent = z.infer<typeof DeviceEvent>;

@@ -115,6 +115,9 @@ export interface LivePerformResult {
   readonly hops: number;
   readonly missedHops: number;
   readonly device: Readonly<DeviceCounters>;
+  /** Seconds without the device (the band went on in silence), and whether it was back at the end. */
+  readonly deviceLostSeconds: number;
+  readonly deviceRestored: boolean;
   /** Engine time per block (ms) at p50, p99 and the worst. */
   readonly blockMs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Analysis wait per hop (ms) at p50 and p99. */
@@ -277,6 +280,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
         stage,
         processor: pipeline,
         blockSize,
+        sampleRate,
         // One block: a longer wait delays the block's output, and the device underflows.
         analysisDeadlineMs: options.analysisDeadlineMs ?? blockMsBudget,
         recorder,
@@ -316,6 +320,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
       hops: pipeline.counts.hops,
       missedHops: pipeline.counts.missed,
       device: { ...device.counters },
+      deviceLostSeconds: figures.deviceLostSeconds,
+      deviceRestored: figures.device === "ok",
       // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
       eventLoopDelayMs: {
         p50: Math.max(0, loopDelay.percentile(50) / 1e6 - LOOP_RESOLUTION_MS),
@@ -383,11 +389,17 @@ function startDisplay(
       p.beat < 0 ? `count-in ${p.beatInBar}` : `bar ${String(p.bar).padStart(3)} beat ${p.beatInBar}`;
     const pitch = l.hz ? `${l.hz.toFixed(0)} Hz` : "-";
     const c = device.counters;
+    const status =
+      figures.device === "ok"
+        ? figures.deviceLosses > 0
+          ? `device ok (lost ${figures.deviceLosses}×)`
+          : "device ok"
+        : `device ${figures.device.toUpperCase()} (lost ${figures.deviceLosses}×, the band goes on in silence)`;
     const text =
       `${(figures.frames / sampleRate).toFixed(1).padStart(6)} s  ${pos} ${p.section ? `[${p.section}]` : ""}  ` +
       `${p.bpm.toFixed(1)} BPM  pitch ${pitch}  chord ${l.chord}  in ${meter}  ` +
       `block p99 ${p99.toFixed(2)} ms  missed ${pipeline.counts.missed}/${pipeline.counts.hops}  ` +
-      `underflows ${c.underflows} overflows ${c.overflows}`;
+      `underflows ${c.underflows} overflows ${c.overflows}  ${status}`;
     writing = true;
     fsWrite(2, mode === "tty" ? `\r${text}\x1b[K${final ? "\n" : ""}` : `${text}\n`, () => {
       writing = false;
@@ -416,6 +428,11 @@ export function summarizeLive(r: LivePerformResult): string {
     `  engine per block p50 ${r.blockMs.p50.toFixed(3)} ms, p99 ${r.blockMs.p99.toFixed(3)} ms, worst ${r.blockMs.max.toFixed(2)} ms (budget ${budget.toFixed(2)} ms); analysis wait p50 ${r.analysisWaitMs.p50.toFixed(2)} ms, p99 ${r.analysisWaitMs.p99.toFixed(2)} ms; ${r.missedHops}/${r.hops} hops missed`,
     `  event loop delay p50 ${r.eventLoopDelayMs.p50.toFixed(2)} ms, p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms, worst ${r.eventLoopDelayMs.max.toFixed(2)} ms; GC ${r.gc.pauses} pauses, longest ${r.gc.maxMs.toFixed(2)} ms, ${r.gc.totalMs.toFixed(1)} ms in all`,
     `  device: ${r.device.underflows} output underflows, ${r.device.overflows} input overflows, ${r.device.lostInput} input blocks lost, ${r.device.dropped} output blocks dropped to keep the latency; CPU ${((r.cpuSeconds / Math.max(1e-9, r.wallSeconds)) * 100).toFixed(0)} % of one core`,
+    ...(r.device.losses > 0
+      ? [
+          `  the device went away ${r.device.losses} time(s); the band went on in silence for ${r.deviceLostSeconds.toFixed(1)} s in all and ${r.deviceRestored ? "came back in when the device returned" : "the device had not returned at the end"} (the gaps are in the session)`,
+        ]
+      : []),
     ...(r.sessionPath ? [`  session ${r.sessionPath}  (performia replay ${r.sessionPath} --check)`] : []),
   ].join("\n");
 }

@@ -3,7 +3,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { SessionInfo } from "@performia/protocol";
+import type { DeviceEvent, SessionInfo } from "@performia/protocol";
 import { PerformiaError } from "@performia/protocol";
 import { assertWritable } from "../io/wav.js";
 import { listSessions, SessionReader, sessionMidi } from "../session/index.js";
@@ -57,10 +57,25 @@ export function sessionShow(path: string): string {
         .map(([a, n]) => `${a} ${n}`)
         .join(", ")} notes`,
       `  changes    ${r.settingsChanges().length} settings changes`,
+      ...deviceGaps(r.deviceEvents(), info.sampleRate),
     ].join("\n");
   } finally {
     r.close();
   }
+}
+
+/** The device's gaps during a live session, one line (none when it never went away). */
+function deviceGaps(events: readonly DeviceEvent[], sampleRate: number): string[] {
+  if (events.length === 0) return [];
+  const gaps: string[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.status !== "lost") continue;
+    const back = events[i + 1]?.status === "restored" ? events[i + 1]! : null;
+    const from = (e.frame / sampleRate).toFixed(1);
+    gaps.push(back ? `${from}–${(back.frame / sampleRate).toFixed(1)} s` : `${from} s to the end`);
+  }
+  return [`  device     lost ${gaps.length} time(s): ${gaps.join(", ")} (${events[0]!.device})`];
 }
 
 /** Copy a session file with its write-ahead log, if a crash left one (it holds the last batches). */

@@ -226,6 +226,18 @@ export interface DeviceCounters {
   other: number;
   /** Output blocks dropped because the output queue was full (the latency was kept from growing). */
   dropped: number;
+  /** Times the device went away (see `abandon`). */
+  losses: number;
+  /** Times new streams were opened on it again (see `reopen`). */
+  reopens: number;
+  /** Output streams of lost devices left open (not quit: see `DuplexDevice.retire`). */
+  stranded: number;
+}
+
+/** A pair of naudiodon streams, and the state of the writes handed to them. */
+interface Streams {
+  readonly in: NativeAudioIO;
+  readonly out: NativeAudioIO;
 }
 
 /**
@@ -237,11 +249,31 @@ export interface DeviceCounters {
  * stalls the input too, and each glitch (an ALSA xrun, refilled with silence) adds to the round
  * trip for good (measured on the PulseAudio device: about 12 ms per underflow). With separate
  * streams the output queue shows when the device fell behind, and a block is dropped instead.
+ *
+ * A device that goes away (unplugged, or the sound server stopped): measured with PulseAudio
+ * through ALSA's pulse plugin, PortAudio's callback thread ends (it prints "PaAlsaStream_
+ * WaitForFrames failed") and nothing is reported to naudiodon: a read waiting for a block never
+ * resolves, a write waiting for room waits forever, and naudiodon's `quit` may wait forever too
+ * (for one more output callback, or joining a capture thread stuck in ALSA's pulse plugin) — each
+ * on a thread of libuv's pool, which `process.exit` joins: such a process cannot exit (the CLI
+ * performs live in a child process for that: live/audio-process.ts). The caller notices the silence
+ * (no block for a while) and calls `abandon`, which quits the input: the waiting read resolves
+ * with null; the output is left as it is.
+ * `reopen` then opens new streams on the same devices, rate and block size; PortAudio needs no
+ * re-initialising for that (ALSA's pulse plugin connects to the server when a stream opens).
  */
 export class DuplexDevice {
-  readonly counters: DeviceCounters = { underflows: 0, overflows: 0, lostInput: 0, other: 0, dropped: 0 };
-  private readonly in: NativeAudioIO;
-  private readonly out: NativeAudioIO;
+  readonly counters: DeviceCounters = {
+    underflows: 0,
+    overflows: 0,
+    lostInput: 0,
+    other: 0,
+    dropped: 0,
+    losses: 0,
+    reopens: 0,
+    stranded: 0,
+  };
+  private streams: Streams;
   private readonly bytes: number;
   /**
    * One write at a time is handed to naudiodon (two on its thread pool could reach the device
@@ -251,27 +283,41 @@ export class DuplexDevice {
   private readonly backlog: Buffer[];
   private backlogHead = 0;
   private backlogCount = 0;
-  private readonly onWritten = (err: string | undefined): void => {
-    this.inFlight = false;
-    if (err) this.count(err);
-    if (this.backlogCount > 0) {
-      const next = this.backlog[this.backlogHead]!;
-      this.backlogHead = (this.backlogHead + 1) % this.backlog.length;
-      this.backlogCount--;
-      this.send(next);
-    }
-  };
-  private readonly onWriteFailed = (): void => this.onWritten("write failed");
+  /** Bumped when the streams are abandoned: a write of older streams that ends later is ignored. */
+  private generation = 0;
+  private onWritten: (err: string | undefined) => void;
+  private onWriteFailed: () => void;
   private closed = false;
+  /** Output streams of lost devices, never quit (see `retire`). */
+  private readonly leftBehind: NativeAudioIO[] = [];
+  /** The streams were abandoned and none are open: reads end, writes are discarded. */
+  private gone = false;
 
   private constructor(
-    streams: { in: NativeAudioIO; out: NativeAudioIO },
+    streams: Streams,
     readonly options: DuplexOptions,
   ) {
-    this.in = streams.in;
-    this.out = streams.out;
+    this.streams = streams;
     this.bytes = options.blockSize * 4;
     this.backlog = Array.from({ length: BACKLOG_BLOCKS }, () => Buffer.alloc(this.bytes));
+    [this.onWritten, this.onWriteFailed] = this.writeCallbacks();
+  }
+
+  /** The callbacks of one generation's writes (made once per pair of streams). */
+  private writeCallbacks(): [(err: string | undefined) => void, () => void] {
+    const generation = this.generation;
+    const onWritten = (err: string | undefined): void => {
+      if (generation !== this.generation) return;
+      this.inFlight = false;
+      if (err) this.count(err);
+      if (this.backlogCount > 0) {
+        const next = this.backlog[this.backlogHead]!;
+        this.backlogHead = (this.backlogHead + 1) % this.backlog.length;
+        this.backlogCount--;
+        this.send(next);
+      }
+    };
+    return [onWritten, () => onWritten("write failed")];
   }
 
   /**
@@ -279,34 +325,12 @@ export class DuplexDevice {
    * Main thread, before the performance.
    */
   static open(options: DuplexOptions): DuplexDevice {
-    const env = process.env;
-    if (options.input.pulse) env.PULSE_SOURCE = options.input.pulse;
-    if (options.output.pulse) env.PULSE_SINK = options.output.pulse;
-    try {
-      return new DuplexDevice(create(options, options.sampleRate), options);
-    } catch (e) {
-      const message = (e as Error).message;
-      if (/sample rate|format not supported/i.test(message)) {
-        const rates = LIVE_RATES.filter((r) => r !== options.sampleRate && supports(options, r));
-        throw new PerformiaError(
-          `the device ${options.input.name} → ${options.output.name} cannot run at ${options.sampleRate} Hz (${message})`,
-          "BAD_RATE",
-          rates.length > 0
-            ? `it offers ${rates.join(", ")} Hz: choose one with --rate`
-            : "it offers none of 44100, 48000, 96000 Hz in full duplex; choose other devices (performia devices)",
-        );
-      }
-      throw new PerformiaError(
-        `cannot open the audio device ${options.input.name} → ${options.output.name}: ${message}`,
-        "NO_DEVICE",
-        "check the device (performia devices); on a machine without a sound card start the virtual device: apps/engine/scripts/virtual-audio.sh start",
-      );
-    }
+    return new DuplexDevice(openStreams(options), options);
   }
 
   /** Start listening. The output starts with the first input block (`startOutput`). */
   start(): void {
-    this.in.start();
+    this.streams.in.start();
   }
 
   /**
@@ -318,7 +342,7 @@ export class DuplexDevice {
   startOutput(): void {
     const silence = Buffer.alloc(this.bytes);
     for (let i = 0; i < this.primeBlocks; i++) this.write(silence);
-    this.out.start();
+    this.streams.out.start();
   }
 
   /** Output blocks naudiodon holds for the device at most. */
@@ -331,13 +355,19 @@ export class DuplexDevice {
     return this.outputQueue + BACKLOG_BLOCKS;
   }
 
+  /** The devices, "input → output". */
+  get name(): string {
+    return `${this.options.input.name} → ${this.options.output.name}`;
+  }
+
   /**
    * Main thread: the next input block, as float32 samples in a Buffer; "lost" when naudiodon
-   * dropped it with a status report (the caller plays silence in its place); null at the end.
+   * dropped it with a status report (the caller plays silence in its place); null at the end
+   * (closed, or abandoned: see `lost`).
    */
   async read(): Promise<Buffer | "lost" | null> {
-    if (this.closed) return null;
-    const r = await this.in.read(this.bytes);
+    if (this.closed || this.gone) return null;
+    const r = await this.streams.in.read(this.bytes);
     if (r.err) {
       this.count(r.err);
       this.counters.lostInput++;
@@ -347,12 +377,57 @@ export class DuplexDevice {
     return r.buf;
   }
 
+  /** The streams were abandoned (the device went away) and no new ones are open yet. */
+  get lost(): boolean {
+    return this.gone;
+  }
+
+  /**
+   * Main thread: give up on the current streams (the device went away; `isLoss` false: new
+   * streams that never delivered). The input is quit without waiting: a read still waiting
+   * resolves with null at once; the output is left (see `retire`). Writes are discarded until
+   * `reopen`.
+   */
+  abandon(isLoss = true): void {
+    if (this.gone || this.closed) return;
+    this.gone = true;
+    if (isLoss) this.counters.losses++;
+    this.retire(this.streams);
+  }
+
+  /**
+   * Main thread: open new streams on the same devices, rate and block size, and start listening
+   * (the output starts with the first block, `startOutput`). Throws (a PerformiaError) while the
+   * device is still away; the caller tries again later.
+   */
+  reopen(): void {
+    if (this.closed) return;
+    if (!this.gone) this.abandon(false);
+    const streams = create(this.options, this.options.sampleRate); // no probing of other rates
+
+    this.generation++;
+    [this.onWritten, this.onWriteFailed] = this.writeCallbacks();
+    this.inFlight = false;
+    this.backlogHead = 0;
+    this.backlogCount = 0;
+    this.streams = streams;
+    this.gone = false;
+    this.counters.reopens++;
+    try {
+      streams.in.start();
+    } catch (e) {
+      this.abandon(false);
+      throw e;
+    }
+  }
+
   /**
    * Main thread: queue one output block; never waits (the block may be reused at once). When
    * naudiodon's queue is full and the backlog too, the device has fallen behind: the block is
-   * dropped and counted.
+   * dropped and counted. Discarded while the device is lost.
    */
   write(block: Buffer): void {
+    if (this.gone || this.closed) return;
     if (!this.inFlight) {
       this.send(block);
       return;
@@ -373,23 +448,66 @@ export class DuplexDevice {
   // naudiodon copies the block before `write` returns.
   private send(block: Buffer): void {
     this.inFlight = true;
-    this.out.write(block).then(this.onWritten, this.onWriteFailed);
+    this.streams.out.write(block).then(this.onWritten, this.onWriteFailed);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.generation++;
+    if (this.gone) return; // already quit
     // Stops and closes the stream (a read still waiting is released); a device that hangs is left after 2 s.
     await new Promise<void>((ok) => {
-      Promise.all([this.in.quit("ABORT"), this.out.quit("ABORT")]).then(() => ok(), ok);
+      Promise.all([this.streams.in.quit("ABORT"), this.streams.out.quit("ABORT")]).then(() => ok(), ok);
       setTimeout(ok, 2000).unref();
     });
+  }
+
+  /**
+   * Let go of a lost device's streams. The input is quit (its waiting read resolves with null).
+   * The output is not: naudiodon's quit waits for a PortAudio callback that a dead stream never
+   * runs, on a thread of libuv's pool that the process's exit waits for in turn. It is kept
+   * (not collected: its callback thread may still be alive when the loss was a false alarm).
+   */
+  private retire(streams: Streams): void {
+    this.generation++;
+    const ignore = (): void => undefined;
+    streams.in.quit("ABORT").then(ignore, ignore);
+    this.leftBehind.push(streams.out);
+    this.counters.stranded = this.leftBehind.length;
   }
 
   private count(status: string): void {
     if (status.includes("output underflow")) this.counters.underflows++;
     if (status.includes("input overflow")) this.counters.overflows++;
     if (!status.includes("output underflow") && !status.includes("input overflow")) this.counters.other++;
+  }
+}
+
+/** New streams on the devices of `options`, or a PerformiaError that says why not. */
+function openStreams(options: DuplexOptions): Streams {
+  const env = process.env;
+  if (options.input.pulse) env.PULSE_SOURCE = options.input.pulse;
+  if (options.output.pulse) env.PULSE_SINK = options.output.pulse;
+  try {
+    return create(options, options.sampleRate);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/sample rate|format not supported/i.test(message)) {
+      const rates = LIVE_RATES.filter((r) => r !== options.sampleRate && supports(options, r));
+      throw new PerformiaError(
+        `the device ${options.input.name} → ${options.output.name} cannot run at ${options.sampleRate} Hz (${message})`,
+        "BAD_RATE",
+        rates.length > 0
+          ? `it offers ${rates.join(", ")} Hz: choose one with --rate`
+          : "it offers none of 44100, 48000, 96000 Hz in full duplex; choose other devices (performia devices)",
+      );
+    }
+    throw new PerformiaError(
+      `cannot open the audio device ${options.input.name} → ${options.output.name}: ${message}`,
+      "NO_DEVICE",
+      "check the device (performia devices); on a machine without a sound card start the virtual device: apps/engine/scripts/virtual-audio.sh start",
+    );
   }
 }
 
@@ -406,7 +524,11 @@ function create(options: DuplexOptions, sampleRate: number): { in: NativeAudioIO
   });
   try {
     const output = native().create({
-      outOptions: { ...common, deviceId: options.output.id, maxQueue: options.outputQueue ?? 8 },
+      outOptions: {
+        ...common,
+        deviceId: options.output.id,
+        maxQueue: options.outputQueue ?? 8,
+      },
     });
     return { in: input, out: output };
   } catch (e) {

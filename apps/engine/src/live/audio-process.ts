@@ -18,6 +18,9 @@ function toError(e: ThreadError): Error {
     : new Error(e.message);
 }
 
+/** How long the audio process may take to exit once it has reported its result. */
+const EXIT_GRACE_MS = 1500;
+
 interface Pending {
   ok(r: LiveChangeResult): void;
   fail(e: Error): void;
@@ -45,6 +48,8 @@ export class AudioProcess {
       execArgv,
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // Room in libuv's pool for the threads a lost device keeps (about two per loss).
+      env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "16" },
     });
     let running!: (p: string | null) => void;
     let performing!: () => void;
@@ -60,6 +65,10 @@ export class AudioProcess {
     const end = (e: Error | null, r?: LivePerformResult): void => {
       if (this.ended) return;
       this.ended = true;
+      // The session is finished. A device that went away can leave naudiodon's calls stuck on
+      // libuv's pool, and a process cannot exit while they are: it is ended after a grace period.
+      if (this.child.exitCode === null && this.child.signalCode === null)
+        setTimeout(() => this.child.kill("SIGKILL"), EXIT_GRACE_MS).unref();
       for (const p of this.pending.values())
         p.fail(new PerformiaError("the performance ended", "NOT_PERFORMING"));
       this.pending.clear();

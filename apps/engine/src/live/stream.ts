@@ -11,12 +11,9 @@ import type { RunningPerformance } from "../commands/perform-live.js";
 /** Frames a second on the stream. */
 export const STREAM_HZ = 30;
 
-/**
- * The device's status for the stream: `ok` today. The one place device loss (drivers/device.ts,
- * LiveFigures) is to be reported from when the driver says so (`lost`, `reconnecting`).
- */
-export function deviceStatus(_run: RunningPerformance): DeviceStatus {
-  return "ok";
+/** The device's status for the stream, as the block loop sees it (drivers/live.ts). */
+export function deviceStatus(run: RunningPerformance): DeviceStatus {
+  return run.figures.device;
 }
 
 /** Notes played since the last frame, copied into typed arrays (pipeline thread, inside a block; no allocation). */
@@ -144,6 +141,8 @@ export class FrameBuilder {
         overflows: c.overflows,
         lostInput: c.lostInput,
         dropped: c.dropped,
+        losses: this.run.figures.deviceLosses,
+        lostSeconds: this.run.figures.deviceLostSeconds,
       },
       skipped: 0,
     };

@@ -2,7 +2,13 @@
  * Messages between the pipeline thread (SessionWriter) and the recorder worker. Typed arrays
  * travel as transfers and come back in `recycle` so the pipeline reuses them.
  */
-import type { ConductorUpdate, Decision, PerformanceEvent, SettingsChange } from "@performia/protocol";
+import type {
+  ConductorUpdate,
+  Decision,
+  DeviceEvent,
+  PerformanceEvent,
+  SettingsChange,
+} from "@performia/protocol";
 import type { MetaValue } from "./schema.js";
 
 /** Columns of one analysis row in the packed Float64Array (hz NaN = null, missed 0/1). */
@@ -22,7 +28,8 @@ export interface Batch {
   input: InputBuffers | null;
   analysisCount: number;
   analysis: Float64Array | null;
-  events: PerformanceEvent[];
+  /** Performance events, and the device's comings and goings (kind "device"). */
+  events: (PerformanceEvent | DeviceEvent)[];
   conductor: ConductorUpdate[];
   decisions: Decision[];
   settings: SettingsChange[];

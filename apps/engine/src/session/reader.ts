@@ -10,6 +10,7 @@ import {
   DeviceLatency,
   Decision,
   describeIssues,
+  DeviceEvent,
   PerformanceEvent,
   Settings,
   SettingsChange,
@@ -173,9 +174,17 @@ export class SessionReader {
     );
   }
 
-  /** Performance events in recorded order. */
+  /** Performance events in recorded order (the device's events are kept apart: `deviceEvents`). */
   events(): PerformanceEvent[] {
-    return this.jsonRows(PerformanceEvent, "events");
+    return this.jsonRows(PerformanceEvent, "events", "kind <> 'device'");
+  }
+
+  /**
+   * The device's comings and goings during a live session, in recorded order: each "lost" is
+   * followed by a "restored" unless the device never came back. None in older files.
+   */
+  deviceEvents(): DeviceEvent[] {
+    return this.jsonRows(DeviceEvent, "events", "kind = 'device'");
   }
 
   /** Conductor updates in recorded order. */
@@ -262,11 +271,11 @@ export class SessionReader {
     return value as T;
   }
 
-  private jsonRows<T>(schema: Schema<T>, table: string): T[] {
+  private jsonRows<T>(schema: Schema<T>, table: string, where = "1"): T[] {
     return this.guard(() =>
-      (this.db.prepare(`SELECT json FROM ${table} ORDER BY id`).all() as { json: string }[]).map((r, i) =>
-        this.json(schema, r.json, `${table} row ${i + 1}`),
-      ),
+      (
+        this.db.prepare(`SELECT json FROM ${table} WHERE ${where} ORDER BY id`).all() as { json: string }[]
+      ).map((r, i) => this.json(schema, r.json, `${table} row ${i + 1}`)),
     );
   }
 }

@@ -6,6 +6,7 @@ import type {
   AnalysisFrame,
   ConductorUpdate,
   Decision,
+  DeviceEvent,
   PerformanceEvent,
   SampleFrame,
   SettingsChange,
@@ -111,6 +112,13 @@ describe("SessionWriter and SessionReader", () => {
     writer.recordSettingsChange(change);
     writer.recordBlockStats(0, { analysisMs: 0.123456789, lateBlocks: 0 });
     writer.recordBlockStats(128, { analysisMs: 0.2 });
+    // The device went away and came back, among the performance events.
+    const gap: DeviceEvent[] = [
+      { kind: "device", frame: f(2048), status: "lost", seconds: 0.05, device: "mic → out", detail: "" },
+      { kind: "device", frame: f(4096), status: "restored", seconds: 0.1, device: "mic → out", detail: "" },
+    ];
+    for (const e of gap) writer.recordDeviceEvent(e);
+    writer.recordEvents(events);
 
     await writer.flush();
     const live = SessionReader.open(path); // readable while it records
@@ -128,7 +136,8 @@ describe("SessionWriter and SessionReader", () => {
     expect(got.map((g) => g.frame)).toEqual(expected.map((_, b) => b * blockSize));
     expect(got.every((g, b) => bitsEqual(g.samples, expected[b]!))).toBe(true);
     expect(reader.analysis()).toEqual(analysis);
-    expect(reader.events()).toEqual(events);
+    expect(reader.events()).toEqual([...events, ...events]);
+    expect(reader.deviceEvents()).toEqual(gap);
     expect(reader.conductor()).toEqual([update]);
     expect(reader.decisions()).toEqual(decisions);
     expect(reader.settingsChanges()).toEqual([change]);

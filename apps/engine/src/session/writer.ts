@@ -11,6 +11,7 @@ import type {
   AnalysisFrame,
   ConductorUpdate,
   Decision,
+  DeviceEvent,
   PerformanceEvent,
   SettingsChange,
   SongMap,
@@ -77,7 +78,7 @@ export class SessionWriter {
   private inputUsed = 0;
   private analysis: Float64Array;
   private analysisCount = 0;
-  private events: PerformanceEvent[] = [];
+  private events: (PerformanceEvent | DeviceEvent)[] = [];
   private conductor: ConductorUpdate[] = [];
   private decisions: Decision[] = [];
   private settings: SettingsChange[] = [];
@@ -220,6 +221,13 @@ export class SessionWriter {
     if (this.stopped) return;
     for (const e of events) this.events.push({ ...e });
     this.counted(events.length);
+  }
+
+  /** Main thread: keep a device event (the device lost or restored) for the next batch. Rare. */
+  recordDeviceEvent(e: DeviceEvent): void {
+    if (this.stopped) return;
+    this.events.push({ ...e });
+    this.counted(1);
   }
 
   /** Pipeline thread: keep a conductor update for the next batch. */
