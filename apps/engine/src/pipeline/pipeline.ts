@@ -127,6 +127,9 @@ export class Pipeline {
   private readonly keep: boolean;
   private readonly scheduled: SettingsChange[];
   private readonly script: SettingsChange[];
+  /** The last key heard, and whether the check at the end of the first seconds has run. */
+  private keyHeard: { label: string; confidence: number } | null = null;
+  private keyCheckDone = false;
   private readonly keysReported = new Set<string>();
   /** The performer's recent notes in performance beats (the last one open while it sounds). */
   private readonly heard: { start: number; end: number; midi: number }[] = [];
@@ -227,6 +230,10 @@ export class Pipeline {
     }
     if (analysed) this.recorder?.recordAnalysis(analysed);
     if (events) this.recorder?.recordEvents(events);
+    if (!this.keyCheckDone && start >= KEY_CHECK_AFTER_SECONDS * this.settings.sampleRate) {
+      this.keyCheckDone = true;
+      this.checkPerformerKey(start);
+    }
 
     const t1 = clock ? clock() : 0;
     // Agents, asked ahead of the playhead; the scheduler places their notes at frames.
@@ -319,19 +326,28 @@ export class Pipeline {
       case "chord":
         this.latest.chord = ev.label;
         break;
-      case "key": {
+      case "key":
         this.latest.key = ev.label;
-        // A confident key on another tonic than the chart's: say so once per key heard.
-        const c = checkKey(this.compiled.song.key, ev.label);
-        const settled = ev.frame >= KEY_CHECK_AFTER_SECONDS * this.settings.sampleRate;
-        if (c && settled && ev.confidence >= KEY_CHECK_CONFIDENCE && !this.keysReported.has(c.performerKey)) {
-          this.keysReported.add(c.performerKey);
-          this.log.notices.push({ frame: ev.frame, message: c.message });
-        }
+        this.keyHeard = { label: ev.label, confidence: ev.confidence };
+        this.checkPerformerKey(ev.frame);
         break;
-      }
       case "tempo":
         break;
+    }
+  }
+
+  /**
+   * A confident key on another tonic than the chart's: say so once per key heard. Checked when a
+   * key is heard, and once when the first seconds have passed (a key heard early and kept).
+   */
+  private checkPerformerKey(frame: number): void {
+    if (frame < KEY_CHECK_AFTER_SECONDS * this.settings.sampleRate) return;
+    const k = this.keyHeard;
+    if (!k || k.confidence < KEY_CHECK_CONFIDENCE) return;
+    const c = checkKey(this.compiled.song.key, k.label);
+    if (c && !this.keysReported.has(c.performerKey)) {
+      this.keysReported.add(c.performerKey);
+      this.log.notices.push({ frame, message: c.message });
     }
   }
 
