@@ -18,7 +18,7 @@ interface SoakResult {
 }
 
 describe("the live soak (npm run bench -- --only live, short)", () => {
-  it("runs a minute live without input overflows or output underflows, and does not grow", () => {
+  it("runs a minute live without input overflows, with few output underflows, and does not grow", () => {
     const out = tempDir("soak");
     const r = performia(["bench", "--only", "live", "--soak-only", "--soak-seconds", "60", "--out", out]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
