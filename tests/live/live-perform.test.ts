@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readWav, SessionReader } from "@performia/engine";
+import { onBeatNotes, readWav, SessionReader } from "@performia/engine";
 import { CLI, EXAMPLES, performia, REPO, tempDir } from "../support/cli.js";
 import {
   bandAsynchrony,
@@ -140,13 +140,7 @@ describe("performia perform --input mic --output speakers (virtual device)", () 
     expect(replay.stdout).toContain("decisions identical");
 
     // In time: the band's note on each of the performer's beats, found in the stage recording.
-    const onBeat = new Map<number, number>();
-    for (const d of decisions) {
-      // On a beat within the style's feel and humanization (a few ms either way).
-      const beat = Math.round(d.start);
-      if ((d.agent === "drums" || d.agent === "bass") && Math.abs(d.start - beat) < 0.05 && beat >= 0)
-        onBeat.set(beat, Math.min(onBeat.get(beat) ?? Infinity, d.startFrame));
-    }
+    const onBeat = onBeatNotes(decisions).frames;
     const room = readChannels(stage);
     expect(room.sampleRate).toBe(RATE);
     const a = bandAsynchrony({

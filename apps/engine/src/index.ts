@@ -28,3 +28,5 @@ export { readSongFile, exampleSongs } from "./songs.js";
 export { startApiServer, type ApiServer, type ApiServerOptions } from "./api/server.js";
 export { appRouter, type AppRouter } from "./api/router.js";
 export { SessionStore, SESSION_NAME } from "./api/sessions.js";
+export { bandAsynchrony, firstSound, matchNear, onBeatNotes, readChannels } from "./measure/stage.js";
+export type { StageAsynchrony } from "./measure/stage.js";

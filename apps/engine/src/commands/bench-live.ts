@@ -21,7 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readWav } from "../io/wav.js";
-import { bandAsynchrony, readChannels } from "../measure/stage.js";
+import { bandAsynchrony, onBeatNotes, readChannels } from "../measure/stage.js";
 import { ENGINE_ROOT, EXAMPLE_PERFORMANCES_DIR } from "../paths.js";
 import { SessionReader } from "../session/index.js";
 import { benchPerformance } from "./bench.js";
@@ -178,18 +178,8 @@ async function inTime(work: string, log: (l: string) => void): Promise<Record<st
     const band = join(work, "band.wav");
     const r = spawnSync(process.execPath, [CLI, "replay", session, "--out", band], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`replay failed: ${r.stdout}${r.stderr}`);
-    const onBeat = new Map<number, number>();
-    // The band's own placement of each of those notes (its feel and humanization), in beats.
-    const intended = new Map<number, number>();
-    for (const d of decisions) {
-      const beat = Math.round(d.start);
-      if ((d.agent === "drums" || d.agent === "bass") && Math.abs(d.start - beat) < 0.05 && beat >= 0) {
-        if (d.startFrame < (onBeat.get(beat) ?? Infinity)) {
-          onBeat.set(beat, d.startFrame);
-          intended.set(beat, d.start - beat);
-        }
-      }
-    }
+    // The band's note on each beat, and its own placement (its feel and humanization), in beats.
+    const { frames: onBeat, offsets: intended } = onBeatNotes(decisions);
     const room = readChannels(stage);
     const a = bandAsynchrony({
       stageLeft: room.channels[0]!,

@@ -4,6 +4,7 @@
  * the live benchmark and the live tests. Pure functions over sample arrays (any thread).
  */
 import { readFileSync } from "node:fs";
+import type { Decision } from "@performia/protocol";
 
 /** A WAV file's channels as float arrays (PCM 16-bit or float 32-bit, as parecord and the engine write). */
 export function readChannels(path: string): { sampleRate: number; channels: Float32Array[] } {
@@ -145,4 +146,26 @@ export function bandAsynchrony(opts: {
     p95Abs: q(abs, 0.95),
     unmatched,
   };
+}
+
+/**
+ * The band's first note on each whole beat (bass and drums mark the beat), within the style's
+ * feel and humanization (±0.05 beat): the session frame it was decided to start at, and its own
+ * placement against the beat (in beats), by beat number.
+ */
+export function onBeatNotes(decisions: readonly Decision[]): {
+  frames: Map<number, number>;
+  offsets: Map<number, number>;
+} {
+  const frames = new Map<number, number>();
+  const offsets = new Map<number, number>();
+  for (const d of decisions) {
+    const beat = Math.round(d.start);
+    if ((d.agent !== "drums" && d.agent !== "bass") || Math.abs(d.start - beat) >= 0.05 || beat < 0) continue;
+    if (d.startFrame < (frames.get(beat) ?? Infinity)) {
+      frames.set(beat, d.startFrame);
+      offsets.set(beat, d.start - beat);
+    }
+  }
+  return { frames, offsets };
 }
