@@ -269,6 +269,16 @@ program
         );
       }
       const live = o.input === "mic" || o.output === "speakers";
+      // What the band is asked to play, live or from a file alike.
+      const band = {
+        style: o.style,
+        followMode: o.follow === "follow" ? ("adaptive" as const) : o.follow,
+        countInBars: o.countIn,
+        ...(o.intensity ? { intensity: o.intensity } : {}),
+        ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
+        tempo: o.tempo ?? null,
+        seed: o.seed,
+      };
       if (live) {
         if (o.input !== "mic" || (o.output !== undefined && o.output !== "speakers")) {
           throw new PerformiaError(
@@ -293,13 +303,7 @@ program
             sampleRate: Number(o.rate),
             blockSize: o.block,
             monitor: o.monitor,
-            style: o.style,
-            followMode: o.follow === "follow" ? "adaptive" : o.follow,
-            countInBars: o.countIn,
-            ...(o.intensity ? { intensity: o.intensity } : {}),
-            ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
-            tempo: o.tempo ?? null,
-            seed: o.seed,
+            ...band,
             ...(o.start > 0 ? { startSeconds: o.start } : {}),
             mute: o.mute,
             sessionsDir: o.sessions,
@@ -329,13 +333,7 @@ program
         input: o.input,
         output: o.output ?? null,
         bandOnly: o.bandOnly,
-        style: o.style,
-        followMode: o.follow === "follow" ? "adaptive" : o.follow,
-        countInBars: o.countIn,
-        ...(o.intensity ? { intensity: o.intensity } : {}),
-        ...(o.soundfont ? { soundFont: resolveSoundFont(o.soundfont) } : {}),
-        tempo: o.tempo ?? null,
-        seed: o.seed,
+        ...band,
         blockSize: o.block,
         startSeconds: o.start,
         mute: o.mute,

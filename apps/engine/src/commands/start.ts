@@ -91,11 +91,11 @@ export async function start(options: StartOptions, log: (line: string) => void):
   }
   log(`  sessions are recorded in ${options.sessionsDir}`);
 
-  const cards = options.audio === "auto" || options.audio === undefined ? soundCards() : [];
-  let mode: "card" | "virtual" | "file" = options.audio === "file" ? "file" : "virtual";
-  if (options.audio !== "file" && options.audio !== "virtual" && cards !== null && cards.length > 0)
-    mode = "card";
-  if (options.audio !== "file" && options.audio !== "virtual" && cards === null) mode = "card";
+  const audio = options.audio ?? "auto";
+  // Where the system cannot tell (not Linux), assume a sound card.
+  const cards = audio === "auto" ? soundCards() : [];
+  let mode: "card" | "virtual" | "file" =
+    audio === "auto" ? (cards === null || cards.length > 0 ? "card" : "virtual") : audio;
 
   if (mode === "card") {
     log(`  sound card${cards && cards.length > 1 ? "s" : ""}: ${cards?.join("; ") ?? "(this system's)"}`);
