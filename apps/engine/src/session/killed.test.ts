@@ -11,7 +11,7 @@ const child = fileURLToPath(new URL("./test-record-child.ts", import.meta.url));
 const engineDir = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("a recording process killed with SIGKILL", () => {
-  it("leaves a readable file, reported interrupted, missing at most the last ~250 ms", async () => {
+  it("leaves a readable file of whole blocks, reported interrupted, missing at most the last ~250 ms", async () => {
     const dir = tempDir();
     const path = join(dir, "killed.performia");
     const proc = spawn(process.execPath, ["--import", "tsx", child, path], {
@@ -52,6 +52,12 @@ describe("a recording process killed with SIGKILL", () => {
       blocks++;
       end = b.frame + b.samples.length;
     }
+    // Each block's analysis and decision were committed with its input: a batch holds whole
+    // blocks, so the file replays exactly up to where it stopped.
+    const decided = reader.decisions().map((d) => d.decidedAt);
+    expect(decided.length).toBe(blocks);
+    expect(decided.at(-1)).toBe(end - 128);
+    expect(reader.analysis().length).toBe(blocks);
     reader.close();
     expect(info.frames).toBe(end); // meta.frames is updated in the same transaction as the input
     const lostMs = ((reported - end) / sampleRate) * 1000;

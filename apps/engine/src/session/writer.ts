@@ -2,6 +2,11 @@
  * SessionWriter: records a session from the pipeline thread without touching the disk there.
  * Record methods copy into preallocated batch buffers; a batch is posted to the recorder worker
  * (which owns the SQLite connection) every `flushIntervalMs` and whenever a buffer fills.
+ *
+ * A batch holds whole blocks: a block's input, analysis, events and decisions are committed in
+ * one transaction, so a recording killed at any moment replays exactly up to where it stopped.
+ * Buffers are therefore only posted before a block's input (`recordInput` starts a block) or
+ * between blocks (the timer); within a block a full buffer grows instead.
  */
 import { access, constants, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -59,6 +64,8 @@ export interface SessionWriterStats {
 const DEFAULT_FLUSH_MS = 200;
 const DEFAULT_BATCH_BLOCKS = 256;
 const ANALYSIS_CAPACITY = 256;
+/** Analysis rows after which the next block starts a new batch (room for a block's hops). */
+const ANALYSIS_POST_AT = ANALYSIS_CAPACITY - 64;
 const OBJECT_CAPACITY = 1024;
 
 interface Pending {
@@ -188,7 +195,14 @@ export class SessionWriter {
   recordInput(frame: number, samples: Float32Array, n: number): void {
     if (this.stopped) return;
     const count = Math.max(0, Math.min(n, samples.length));
-    if (this.inputCount >= this.maxBlocks || this.inputUsed + count > this.input.samples.length) this.post();
+    // A new block: post what the batch holds first if any buffer is (nearly) full.
+    if (
+      this.inputCount >= this.maxBlocks ||
+      this.inputUsed + count > this.input.samples.length ||
+      this.analysisCount >= ANALYSIS_POST_AT ||
+      this.objects >= OBJECT_CAPACITY
+    )
+      this.post();
     if (count > this.input.samples.length) this.input = this.newInput(count); // an oversized block: rare
     const i = this.inputCount++;
     const buf = this.input;
@@ -197,14 +211,18 @@ export class SessionWriter {
     buf.offsets[i] = this.inputUsed;
     buf.samples.set(count === samples.length ? samples : samples.subarray(0, count), this.inputUsed);
     this.inputUsed += count;
-    if (this.inputCount >= this.maxBlocks) this.post();
   }
 
   /** Pipeline thread: copy analysis frames into the packed batch. */
   recordAnalysis(frames: readonly AnalysisFrame[]): void {
     if (this.stopped) return;
     for (const f of frames) {
-      if (this.analysisCount >= ANALYSIS_CAPACITY) this.post();
+      // Full within a block (more hops than ANALYSIS_CAPACITY − ANALYSIS_POST_AT): grow. Rare.
+      if ((this.analysisCount + 1) * ANALYSIS_COLUMNS > this.analysis.length) {
+        const grown = new Float64Array(this.analysis.length * 2);
+        grown.set(this.analysis);
+        this.analysis = grown;
+      }
       const a = this.analysis;
       const o = this.analysisCount++ * ANALYSIS_COLUMNS;
       a[o] = f.frame;
@@ -340,7 +358,6 @@ export class SessionWriter {
 
   private counted(n: number): void {
     this.objects += n;
-    if (this.objects >= OBJECT_CAPACITY) this.post();
   }
 
   private newInput(samples: number): InputBuffers {
@@ -376,7 +393,8 @@ export class SessionWriter {
         this.counters.dropped += m.dropped;
         if (m.input && m.input.samples.length === this.maxBlocks * this.blockSize)
           this.freeInput.push(m.input);
-        if (m.analysis) this.freeAnalysis.push(m.analysis);
+        if (m.analysis && m.analysis.length === ANALYSIS_CAPACITY * ANALYSIS_COLUMNS)
+          this.freeAnalysis.push(m.analysis);
         break;
       case "closed":
         this.finished = true;
