@@ -58,7 +58,10 @@ describe("performia start", () => {
     const sessions = join(dir, "serve-sessions");
     const child = spawn(
       process.execPath,
-      [CLI, "start", "--audio", "file", "--port", "0", "--out", join(dir, "out2"), "--sessions", sessions],
+      [
+        ...[CLI, "start", "--audio", "file", "--port", "0", "--studio-port", "0"],
+        ...["--out", join(dir, "out2"), "--sessions", sessions],
+      ],
       { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stdout = "";
@@ -74,6 +77,12 @@ describe("performia start", () => {
     });
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
+    // The studio is served beside it, pointed at this engine.
+    const studio = /open (http:\/\/localhost:\d+) in a browser/.exec(stdout)?.[1];
+    expect(studio, stdout).toBeDefined();
+    const page = await fetch(`${studio!.replace("localhost", "127.0.0.1")}/sessions`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Performia");
     // The session the example recorded is listed by the API.
     const list = (await (await fetch(`${url}/trpc/sessions.list`)).json()) as {
       result: { data: { sessions: { name: string }[] } };

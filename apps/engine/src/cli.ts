@@ -126,8 +126,17 @@ program
     "stop the example performance after this many seconds (live)",
     numberArg("--seconds", 1, 3600),
   )
+  .option(
+    "--studio-port <port>",
+    "the studio's port (0: any free one)",
+    intArg("--studio-port", 0, 65535),
+    3000,
+  )
+  .option("--no-studio", "serve the API alone, without the studio")
   .action(
     async (o: {
+      studioPort: number;
+      studio: boolean;
       seconds?: number;
       example?: string;
       audio: "auto" | "virtual" | "file";
@@ -145,6 +154,7 @@ program
           sessionsDir: sessionsDir(o.sessions),
           port: o.port,
           once: o.once ?? false,
+          studioPort: o.studio ? o.studioPort : null,
           ...(o.seconds ? { seconds: o.seconds } : {}),
           signal: interruptible(),
         },

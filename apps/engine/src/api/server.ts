@@ -37,6 +37,34 @@ function tokenOf(req: IncomingMessage): string | null {
   return new URL(req.url ?? "/", "http://x").searchParams.get("token");
 }
 
+/** The largest session file a client may send (about three hours of 48 kHz input). */
+const IMPORT_LIMIT_BYTES = 2 * 1024 ** 3 - 1;
+
+/** A person's mistake (a PerformiaError) is a 400 with its message (and what to do); others a 500. */
+function fail(res: ServerResponse, e: unknown): void {
+  const bad = e instanceof PerformiaError;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!res.headersSent) res.writeHead(bad ? 400 : 500, { "content-type": "text/plain" });
+  res.end(`${msg}\n`);
+}
+
+/** A request's body, refused past `limit` bytes. */
+function receive(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((ok, ko) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        ko(new PerformiaError(`the file is larger than ${limit} bytes`, "TOO_LARGE"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => ok(Buffer.concat(chunks)));
+    req.on("error", ko);
+  });
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? "127.0.0.1";
   if (!LOOPBACK.has(host) && !options.token) {
@@ -79,6 +107,36 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           .writeHead(e instanceof PerformiaError ? 404 : 500, { "content-type": "text/plain" })
           .end(`${msg}\n`);
       }
+    }
+    const file = /^\/sessions\/([^/]+)\/file$/.exec(url.pathname);
+    if (file && req.method === "GET") {
+      try {
+        const name = decodeURIComponent(file[1]!);
+        const body = sessions.export(name);
+        return void res
+          .writeHead(200, {
+            "content-type": "application/vnd.sqlite3",
+            "content-length": body.length,
+            "content-disposition": `attachment; filename="${name}"`,
+          })
+          .end(body);
+      } catch (e) {
+        return void fail(res, e);
+      }
+    }
+    if (url.pathname === "/sessions/import" && req.method === "POST") {
+      void receive(req, IMPORT_LIMIT_BYTES).then(
+        (body) => {
+          try {
+            const name = sessions.importBytes(url.searchParams.get("filename") ?? "imported.performia", body);
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name }));
+          } catch (e) {
+            fail(res, e);
+          }
+        },
+        (e: unknown) => fail(res, e),
+      );
+      return;
     }
     if (url.pathname.startsWith("/trpc/")) return void trpcHttp(req, res);
     res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");

@@ -4,8 +4,9 @@
  * import after validation, and a fresh replay under the current code. Runs on the engine's main
  * thread, never on the audio path.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { basename, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve, sep } from "node:path";
 import type { BeatEvent, Decision, SessionInfo } from "@performia/protocol";
 import { PerformiaError } from "@performia/protocol";
 import { replay } from "../commands/replay.js";
@@ -142,6 +143,35 @@ export class SessionStore {
       throw new PerformiaError(`no file ${from} to import`, "NO_FILE");
     mkdirSync(this.dir, { recursive: true });
     return basename(sessionImport(this.dir, from));
+  }
+
+  /**
+   * A session file sent by a client (the studio's import): validated like `import`, under its own
+   * name made safe, with -2, -3… added when a session of that name is already here. Its name.
+   */
+  importBytes(filename: string, bytes: Buffer): string {
+    const stem =
+      basename(filename)
+        .replace(/\.performia$/i, "")
+        .replace(/[^A-Za-z0-9._-]+/g, "-")
+        .replace(/^[^A-Za-z0-9]+/, "")
+        .slice(0, 180) || "imported";
+    mkdirSync(this.dir, { recursive: true });
+    let name = `${stem}.performia`;
+    for (let i = 2; existsSync(resolve(this.dir, name)); i++) name = `${stem}-${i}.performia`;
+    const staging = mkdtempSync(join(tmpdir(), "performia-import-"));
+    try {
+      const file = join(staging, name);
+      writeFileSync(file, bytes);
+      return basename(sessionImport(this.dir, file));
+    } catch (e) {
+      // The sender knows the file by its own name, not by where it was staged here.
+      if (e instanceof PerformiaError)
+        throw new PerformiaError(e.message.split(join(staging, name)).join(filename), e.code);
+      throw e;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
 
   /** The file's bytes, for export. */

@@ -10,6 +10,8 @@
  * - without a sound card and without PulseAudio, it performs the example to a WAV file instead,
  *   and says how to get the virtual device.
  *
+ * Beside the API it serves the studio (apps/studio, `next start`) on http://localhost:3000.
+ *
  * It never ends silently: every branch says what it does and what to do next.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -23,6 +25,7 @@ import { readSongFile } from "../songs.js";
 import { perform, summarizePerform } from "./perform.js";
 import { summarizeLive } from "./perform-live.js";
 import { AudioProcess } from "../live/audio-process.js";
+import { startStudio, type Studio } from "./studio.js";
 
 export const VIRTUAL_AUDIO_SCRIPT = resolve(ENGINE_ROOT, "scripts/virtual-audio.sh");
 
@@ -37,6 +40,8 @@ export interface StartOptions {
   readonly seconds?: number;
   /** Stop after the example (do not keep serving). */
   readonly once?: boolean;
+  /** The studio's port (default 3000; 0: a free one); null: no studio. */
+  readonly studioPort?: number | null;
   readonly signal?: AbortSignal;
 }
 
@@ -89,6 +94,15 @@ export async function start(options: StartOptions, log: (line: string) => void):
       `Performia engine: the control API is on ${server.url} (WebSocket ${server.wsUrl}), this machine only.`,
     );
   }
+  let studio: Studio | null = null;
+  if (server && options.studioPort !== null) {
+    try {
+      studio = await startStudio(options.studioPort ?? 3000, server.url);
+      log(`Performia studio: open ${studio.url} in a browser (sessions, and the engine's state).`);
+    } catch (e) {
+      log(`  the studio is not running: ${(e as Error).message}`);
+    }
+  }
   log(`  sessions are recorded in ${options.sessionsDir}`);
 
   const audio = options.audio ?? "auto";
@@ -119,9 +133,11 @@ export async function start(options: StartOptions, log: (line: string) => void):
   }
 
   if (!server) return;
-  log(`The engine keeps serving ${server.url} for the studio and other clients; Ctrl-C stops it.`);
+  log(
+    `The engine keeps serving ${server.url}${studio ? ` and the studio ${studio.url}` : " for the studio and other clients"}; Ctrl-C stops it.`,
+  );
   await new Promise<void>((done) => {
-    const stop = (): void => void server.close().then(done);
+    const stop = (): void => void Promise.all([server.close(), studio?.close()]).then(() => done());
     if (options.signal?.aborted) return stop();
     options.signal?.addEventListener("abort", stop, { once: true });
   });
