@@ -3,7 +3,7 @@
  * on a sessions folder the tests fill with real recordings, and the built studio (`next start`).
  */
 import { defineConfig } from "@playwright/test";
-import { E2E } from "./e2e/env";
+import { AUDIO_ENV, E2E } from "./e2e/env";
 
 export default defineConfig({
   testDir: "e2e",
@@ -15,6 +15,7 @@ export default defineConfig({
   reporter: [["list"]],
   outputDir: "test-results/artifacts",
   globalSetup: "./e2e/global-setup.ts",
+  globalTeardown: "./e2e/global-teardown.ts",
   use: {
     baseURL: E2E.studioUrl,
     acceptDownloads: true,
@@ -37,6 +38,7 @@ export default defineConfig({
     {
       command: `node "${E2E.engineCli}" serve --sessions "${E2E.sessionsDir}" --port ${E2E.enginePort}`,
       url: `${E2E.engineUrl}/health`,
+      env: { ...AUDIO_ENV },
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: "pipe",

@@ -28,5 +28,6 @@ export { readSongFile, exampleSongs } from "./songs.js";
 export { startApiServer, type ApiServer, type ApiServerOptions } from "./api/server.js";
 export { appRouter, type AppRouter } from "./api/router.js";
 export { SessionStore, SESSION_NAME } from "./api/sessions.js";
+export type { Chart, ChartBar, SongSummary } from "./api/songs.js";
 export { bandAsynchrony, firstSound, matchNear, onBeatNotes, readChannels } from "./measure/stage.js";
 export type { StageAsynchrony } from "./measure/stage.js";

@@ -16,6 +16,7 @@ import { ENGINE_VERSION } from "../paths.js";
 import { AnnotationInput } from "../session/index.js";
 import { LIVE_CONFLICTS, type LiveController } from "./live.js";
 import { SESSION_NAME, type SessionStore } from "./sessions.js";
+import { catalog, songChart, songList } from "./songs.js";
 
 export interface ApiContext {
   readonly sessions: SessionStore;
@@ -58,7 +59,19 @@ const AnnotationId = z.number().int().positive();
 
 export const appRouter = t.router({
   engine: t.router({
-    info: procedure.query(({ ctx }) => ({ version: ENGINE_VERSION, sessionsDir: ctx.sessions.dir })),
+    info: procedure.query(({ ctx }) => ({
+      version: ENGINE_VERSION,
+      sessionsDir: ctx.sessions.dir,
+      ...catalog(),
+    })),
+  }),
+  songs: t.router({
+    /** The example songs. */
+    list: procedure.query(() => songList()),
+    /** A song's chart bar by bar as the band plays it (the bars `live.stream` counts). */
+    chart: procedure
+      .input(z.object({ song: z.string().min(1).max(500) }))
+      .query(({ input }) => songChart(input.song)),
   }),
   sessions: t.router({
     list: procedure

@@ -2,7 +2,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const PAGES = [{ href: "/sessions", label: "Sessions" }] as const;
+const PAGES = [
+  { href: "/live", label: "Live" },
+  { href: "/sessions", label: "Sessions" },
+] as const;
 
 export function Nav() {
   const path = usePathname();

@@ -1,0 +1,116 @@
+/**
+ * The Live page, in chromium, against the real engine performing on the virtual audio device
+ * while a recorded guitarist plays into its microphone: the chart advances and the beat moves
+ * with the performer, an agent switched off (key 2) stops playing while the others go on, the
+ * display keeps up (frames drawn, long tasks: measured with the Performance API and reported),
+ * space stops it, and the session is in the list, ended cleanly.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { AUDIO_ENV, E2E } from "./env";
+
+const PERFORMANCE = join(E2E.examples, "performances/tempo-study-guitar.wav");
+
+/** The browser's own count of frames drawn and long tasks, from page load. */
+const MEASURE = `
+  window.__perf = { frames: 0, longTasks: [], since: performance.now() };
+  const tick = () => { window.__perf.frames++; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__perf.longTasks.push({ at: e.startTime, ms: e.duration });
+  }).observe({ type: "longtask", buffered: true });
+`;
+
+interface Perf {
+  frames: number;
+  longTasks: { at: number; ms: number }[];
+  since: number;
+}
+
+async function perf(page: Page): Promise<Perf & { now: number }> {
+  return page.evaluate(() => ({ ...(window as unknown as { __perf: Perf }).__perf, now: performance.now() }));
+}
+
+async function bar(page: Page): Promise<number> {
+  const b = await page.locator(".chart-bar.now").getAttribute("data-bar");
+  return Number(b ?? 0);
+}
+
+async function recent(page: Page, agent: string): Promise<number> {
+  return Number(await page.locator(`[data-agent="${agent}"] .agent-notes`).getAttribute("data-recent"));
+}
+
+test("performs live from the Live page: the chart and the beat follow the performer, an agent switched off stops", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.addInitScript(MEASURE);
+  await page.goto("/live");
+  await expect(page.locator(".chart-bar").first()).toBeVisible();
+  await expect(page.locator('[data-agent="drums"]')).toBeVisible();
+  await expect(page.locator(".live-state")).toHaveText("idle");
+
+  // Space starts the band (count-in: one bar); the guitarist comes in at bar 1.
+  await page.keyboard.press("Space");
+  await expect(page.locator(".live-state")).toHaveText("performing", { timeout: 30_000 });
+  let player: ChildProcess | null = null;
+  const entry = setTimeout(() => {
+    player = spawn(E2E.virtualAudio, ["play", PERFORMANCE], {
+      env: { ...process.env, ...AUDIO_ENV },
+      stdio: "ignore",
+    });
+  }, 2_950);
+  try {
+    // The chart advances bar by bar, and the beat goes round the bar.
+    await expect.poll(() => bar(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const seen = new Set<string>();
+    const first = await bar(page);
+    const t0 = Date.now();
+    while (Date.now() - t0 < 3_000) {
+      seen.add((await page.locator(".beat").getAttribute("data-beat")) ?? "");
+      await page.waitForTimeout(40);
+    }
+    expect([...seen].sort()).toEqual(["1", "2", "3", "4"]);
+    expect(await bar(page)).toBeGreaterThan(first);
+    await expect(page.locator('[data-figure="tempo"]')).toHaveText(/^\d+\.\d$/);
+    const tempo = Number(await page.locator('[data-figure="tempo"]').textContent());
+    expect(tempo).toBeGreaterThan(80);
+    expect(tempo).toBeLessThan(125);
+    await expect(page.locator('[data-figure="position"]')).toContainText(/bar \d+ · beat \d/);
+    await expect(page.locator('[data-figure="block-p99"]')).toHaveText(/ms$/);
+
+    // Every agent plays; the drums are switched off with their key and fall silent, the bass goes on.
+    await expect.poll(() => recent(page, "drums"), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => recent(page, "bass")).toBeGreaterThan(0);
+    await page.screenshot({ path: join(E2E.screenshots, "live.png"), fullPage: true });
+    const before = await perf(page);
+    await page.keyboard.press("2");
+    await expect(page.getByRole("button", { name: "drums off" })).toHaveAttribute("aria-pressed", "false");
+    await expect.poll(() => recent(page, "drums"), { timeout: 6_000 }).toBe(0);
+    expect(await recent(page, "bass")).toBeGreaterThan(0);
+
+    // The display kept up while it played: frames drawn, and long tasks, from the Performance API.
+    const after = await perf(page);
+    const seconds = (after.now - before.now) / 1000;
+    const fps = (after.frames - before.frames) / seconds;
+    const long = after.longTasks.filter((t) => t.at >= before.now);
+    console.log(
+      `live page: ${fps.toFixed(1)} frames per second over ${seconds.toFixed(1)} s; ${long.length} long tasks${long.length ? ` (longest ${Math.max(...long.map((t) => t.ms)).toFixed(0)} ms)` : ""}`,
+    );
+    expect(fps).toBeGreaterThan(30);
+    expect(long.filter((t) => t.ms > 100)).toEqual([]);
+
+    // Space stops it; the session is recorded and listed as ended cleanly.
+    await page.keyboard.press("Space");
+    await expect(page.getByRole("status")).toContainText("Stopped after", { timeout: 20_000 });
+    await expect(page.locator(".live-state")).toHaveText("idle");
+    const session = /recorded in (\S+)\.$/.exec((await page.getByRole("status").textContent()) ?? "")?.[1];
+    expect(session).toMatch(/\.performia$/);
+    await page.getByRole("link", { name: "Sessions" }).click();
+    await expect(page.locator(`tr[data-session="${session}"]`)).toContainText("ended cleanly");
+  } finally {
+    clearTimeout(entry);
+    (player as ChildProcess | null)?.kill();
+  }
+});
