@@ -22,7 +22,7 @@ export { AnalysisStage } from "./pipeline/analysis-stage.js";
 export { runOffline } from "./drivers/offline.js";
 export type { InputSource, OutputSink } from "./drivers/types.js";
 export { WavReader, WavWriter, readWav, writeWav } from "./io/wav.js";
-export { SessionReader, SessionWriter, listSessions } from "./session/index.js";
+export { SessionReader, SessionWriter, listSessions, listAnnotations } from "./session/index.js";
 export { ENGINE_VERSION, ENGINE_ROOT, EXAMPLE_SONGS_DIR } from "./paths.js";
 export { readSongFile, exampleSongs } from "./songs.js";
 export { startApiServer, type ApiServer, type ApiServerOptions } from "./api/server.js";

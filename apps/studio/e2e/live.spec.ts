@@ -3,7 +3,9 @@
  * while a recorded guitarist plays into its microphone: the chart advances and the beat moves
  * with the performer, an agent switched off (key 2) stops playing while the others go on, the
  * display keeps up (frames drawn, long tasks: measured with the Performance API and reported),
- * space stops it, and the session is in the list, ended cleanly.
+ * space stops it, and the session is in the list, ended cleanly. Then the session itself: played
+ * back with a note that survives a reload, compared with a replay of it under the current code
+ * (identical), and its latency page with figures from this performance.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -41,10 +43,10 @@ async function recent(page: Page, agent: string): Promise<number> {
   return Number(await page.locator(`[data-agent="${agent}"] .agent-notes`).getAttribute("data-recent"));
 }
 
-test("performs live from the Live page: the chart and the beat follow the performer, an agent switched off stops", async ({
+test("performs live from the Live page, then replays, annotates, compares and measures the session", async ({
   page,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await page.addInitScript(MEASURE);
   await page.goto("/live");
   await expect(page.locator(".chart-bar").first()).toBeVisible();
@@ -108,7 +110,53 @@ test("performs live from the Live page: the chart and the beat follow the perfor
     const session = /recorded in (\S+)\.$/.exec((await page.getByRole("status").textContent()) ?? "")?.[1];
     expect(session).toMatch(/\.performia$/);
     await page.getByRole("link", { name: "Sessions" }).click();
-    await expect(page.locator(`tr[data-session="${session}"]`)).toContainText("ended cleanly");
+    const row = page.locator(`tr[data-session="${session}"]`);
+    await expect(row).toContainText("ended cleanly");
+
+    // Open it, play it back, and leave a note that is still there after a reload.
+    await row.getByRole("link", { name: "Tempo Study in D" }).click();
+    await expect(page.locator(".waves")).toHaveAttribute("data-ready", "1", { timeout: 60_000 });
+    await page.getByRole("button", { name: "Play" }).click();
+    await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+    await expect
+      .poll(async () => (await page.locator('[data-figure="time"]').textContent())?.slice(0, 6))
+      .not.toBe("0:00.0");
+    await page.getByRole("button", { name: "Pause" }).click();
+    const box = (await page.locator(".waves").boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + 30, { steps: 6 });
+    await page.mouse.up();
+    await page
+      .getByRole("form", { name: "New note" })
+      .getByLabel("Note")
+      .fill("Live take: the band came in together");
+    await page.getByRole("button", { name: "Save note" }).click();
+    await expect(page.getByRole("status")).toHaveText("Note saved.");
+    await page.reload();
+    await expect(page.locator("ul.annotations li")).toContainText("the band came in together");
+    await page.screenshot({ path: join(E2E.screenshots, "replay-live-session.png"), fullPage: true });
+
+    // Compare it with a replay of it under the current code: every decision is the same.
+    await page.getByRole("link", { name: "Compare with a replay now" }).click();
+    await expect(page.locator("[data-identical]")).toHaveAttribute("data-identical", "1", {
+      timeout: 60_000,
+    });
+    await expect(page.locator("[data-identical]")).toContainText(/All \d+ decisions are identical/);
+    await expect(page.locator(".plot[data-ready]")).toBeVisible();
+    await page.screenshot({ path: join(E2E.screenshots, "compare-rerun.png"), fullPage: true });
+
+    // Its latency: figures from this session.
+    await page.getByRole("link", { name: "Latency", exact: true }).first().click();
+    await page.goto(`/latency?session=${encodeURIComponent(session!)}`);
+    const blocks = Number(await page.locator('[data-figure="blocks"]').textContent());
+    expect(blocks).toBeGreaterThan(1000);
+    await expect(page.locator('tr[data-stage="engineMs"]')).toContainText("ms");
+    await expect(page.locator('[data-figure="underflows"]')).toHaveText(/^\d+$/);
+    await expect(page.locator('[data-figure="round-trip"]')).toHaveText(/ms$/);
+    await expect(page.locator(".plot[data-ready]").first()).toBeVisible();
+    await expect(page.locator(`tr[data-overview="${session}"]`)).toContainText(String(blocks));
+    await page.screenshot({ path: join(E2E.screenshots, "latency.png"), fullPage: true });
   } finally {
     clearTimeout(entry);
     (player as ChildProcess | null)?.kill();

@@ -87,6 +87,12 @@ export const appRouter = t.router({
     import: procedure
       .input(z.object({ path: z.string().min(1) }))
       .mutation(({ ctx, input }) => ({ name: ctx.sessions.import(input.path) })),
+    /** The latency dashboard of one session: stage timings, the device, asynchrony per beat. */
+    latency: procedure
+      .input(z.object({ name: SessionName }))
+      .query(({ ctx, input }) => ctx.sessions.latency(input.name)),
+    /** Every session's latency in one line, for comparison across sessions. */
+    latencyOverview: procedure.query(({ ctx }) => ctx.sessions.latencyOverview()),
     compare: procedure
       .input(z.object({ a: SessionName, b: SessionName }))
       .query(({ ctx, input }) => ctx.sessions.compare(input.a, input.b)),

@@ -3,6 +3,7 @@
  * input of a session as a WAV file for playback. Bound to 127.0.0.1 unless configured
  * otherwise; bound beyond the loopback, every request needs the token.
  */
+import { createReadStream, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -107,6 +108,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           .writeHead(e instanceof PerformiaError ? 404 : 500, { "content-type": "text/plain" })
           .end(`${msg}\n`);
       }
+    }
+    const band = /^\/sessions\/([^/]+)\/(band|stage)\.wav$/.exec(url.pathname);
+    if (band && req.method === "GET") {
+      let name: string;
+      try {
+        name = decodeURIComponent(band[1]!);
+        sessions.path(name); // a bad name is refused before any work
+      } catch (e) {
+        return void fail(res, e);
+      }
+      void (band[2] === "band" ? sessions.bandWav(name) : sessions.stageWav(name)).then(
+        (path) => {
+          const size = statSync(path).size;
+          res.writeHead(200, { "content-type": "audio/wav", "content-length": size });
+          createReadStream(path).pipe(res);
+        },
+        (e: unknown) => fail(res, e),
+      );
+      return;
     }
     const file = /^\/sessions\/([^/]+)\/file$/.exec(url.pathname);
     if (file && req.method === "GET") {

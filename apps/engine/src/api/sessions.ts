@@ -4,12 +4,22 @@
  * import after validation, and a fresh replay under the current code. Runs on the engine's main
  * thread, never on the audio path.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve, sep } from "node:path";
 import type { BeatEvent, Decision, SessionInfo } from "@performia/protocol";
 import { PerformiaError } from "@performia/protocol";
 import { replay } from "../commands/replay.js";
+import { readWav } from "../io/wav.js";
 import { sessionImport } from "../commands/sessions.js";
 import { diffDecisions, type DecisionDiff } from "../replay/diff.js";
 import {
@@ -23,14 +33,20 @@ import {
   type AnnotationInput,
 } from "../session/index.js";
 import { beatAsynchrony, notesPerAgent, tempoCurve, type Asynchrony } from "./figures.js";
+import { latencyReport, type LatencyReport } from "./latency.js";
 
 /** A session's name: a file name in the folder, ending in .performia. */
 export const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.performia$/;
 
 export type SessionSummary = Omit<SessionInfo, "path"> & { name: string };
 
+/** Where rendered bands are kept (outside the sessions folder: a cache, safe to delete). */
+const RENDER_CACHE = join(tmpdir(), "performia-renders");
+
 export class SessionStore {
   readonly dir: string;
+  private readonly rendering = new Map<string, Promise<string>>();
+  private readonly overview = new Map<string, LatencyOverviewRow>();
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -99,7 +115,8 @@ export class SessionStore {
         events,
         conductor,
         decisions,
-        blockStats: r.blockStats(),
+        /** Per-block stage timings and the device, summarised (see `latency`). */
+        latency: sessionLatency(r),
         annotations: listAnnotations(this.path(name)),
         figures: {
           asynchrony: beatAsynchrony(beats, decisions, info.sampleRate),
@@ -113,6 +130,60 @@ export class SessionStore {
     });
   }
 
+  /** The latency dashboard of one session: stage timings, the device, asynchrony per beat. */
+  latency(name: string): SessionLatency {
+    return this.read(name, (r) => {
+      const info = r.info();
+      const beats = r.events().filter((e): e is BeatEvent => e.kind === "beat");
+      return {
+        name,
+        songTitle: info.songTitle,
+        createdAt: info.createdAt,
+        roundTrip: info.latency ?? null,
+        report: sessionLatency(r),
+        asynchrony: beatAsynchrony(beats, r.decisions(), info.sampleRate),
+      };
+    });
+  }
+
+  /**
+   * Every session's latency in one line (for the dashboard's comparison across sessions); kept
+   * until a file changes.
+   */
+  latencyOverview(): LatencyOverviewRow[] {
+    const rows: LatencyOverviewRow[] = [];
+    for (const s of listSessions(this.dir).sessions) {
+      const name = basename(s.path);
+      const st = statSync(s.path);
+      const key = `${name}-${Math.round(st.mtimeMs)}-${st.size}`;
+      let row = this.overview.get(key);
+      if (!row) {
+        const l = this.latency(name);
+        const engine = l.report.stages.find((x) => x.key === "engineMs");
+        row = {
+          name,
+          songTitle: l.songTitle,
+          createdAt: l.createdAt,
+          live: l.report.live,
+          blocks: l.report.blocks,
+          budgetMs: l.report.budgetMs,
+          engineP50: engine?.p50 ?? 0,
+          engineP99: engine?.p99 ?? 0,
+          engineMax: engine?.max ?? 0,
+          underflows: l.report.underflows,
+          overflows: l.report.overflows,
+          missedHops: l.report.missedHops,
+          roundTripMs: l.roundTrip?.roundTripMs ?? null,
+          asynchronyMedianMs: l.asynchrony.medianMs,
+          asynchronyP95Ms: l.asynchrony.p95AbsMs,
+        };
+        this.overview.set(key, row);
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+
   /** The recorded input as a 16-bit WAV file (for playback in the browser). */
   inputWav(name: string): Buffer {
     return this.read(name, (r) => {
@@ -121,15 +192,67 @@ export class SessionStore {
       let frames = 0;
       for (const block of r.inputBlocks()) {
         const b = Buffer.alloc(block.samples.length * 2);
-        for (let i = 0; i < block.samples.length; i++) {
-          const v = Math.max(-1, Math.min(1, block.samples[i]!));
-          b.writeInt16LE(Math.round(v * 32767), 2 * i);
-        }
+        for (let i = 0; i < block.samples.length; i++) b.writeInt16LE(pcm16(block.samples[i]!), 2 * i);
         chunks.push(b);
         frames += block.samples.length;
       }
       return Buffer.concat([wavHeader(info.sampleRate, frames), ...chunks]);
     });
+  }
+
+  /**
+   * The band of a session as a WAV file, rendered by replaying it under the current code (the
+   * band is not recorded as audio: it is decided again, exactly) and kept in a cache folder
+   * outside the sessions folder, until the session changes. Resolves with the file's path.
+   */
+  bandWav(name: string): Promise<string> {
+    const file = this.path(name);
+    const st = statSync(file);
+    const key = `${name}-${Math.round(st.mtimeMs)}-${st.size}.wav`;
+    const cached = join(RENDER_CACHE, key);
+    if (existsSync(cached)) return Promise.resolve(cached);
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      mkdirSync(RENDER_CACHE, { recursive: true });
+      const partial = `${cached}.${process.pid}.part`;
+      pending = replay({ session: file, out: partial, quiet: true, mix: "band" })
+        .then(() => {
+          renameSync(partial, cached);
+          return cached;
+        })
+        .finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The stage of a session as a stereo WAV file: the performer (the recorded input) left, the
+   * band (rendered, see `bandWav`) right, on one clock; the studio plays and draws it. Cached
+   * beside the band. Resolves with the file's path.
+   */
+  async stageWav(name: string): Promise<string> {
+    const band = await this.bandWav(name);
+    const stage = band.replace(/\.wav$/, "-stage.wav");
+    if (existsSync(stage)) return stage;
+    const right = readWav(band).samples;
+    const { left, sampleRate } = this.read(name, (r) => {
+      const info = r.info();
+      const input = new Float32Array(info.frames);
+      for (const b of r.inputBlocks())
+        input.set(b.samples.subarray(0, Math.max(0, info.frames - b.frame)), b.frame);
+      return { left: input, sampleRate: info.sampleRate };
+    });
+    const frames = Math.max(left.length, right.length);
+    const body = Buffer.alloc(frames * 4);
+    for (let i = 0; i < frames; i++) {
+      body.writeInt16LE(pcm16(left[i] ?? 0), 4 * i);
+      body.writeInt16LE(pcm16(right[i] ?? 0), 4 * i + 2);
+    }
+    const partial = `${stage}.${process.pid}.part`;
+    writeFileSync(partial, Buffer.concat([wavHeader(sampleRate, frames, 2), body]));
+    renameSync(partial, stage);
+    return stage;
   }
 
   delete(name: string): void {
@@ -209,9 +332,14 @@ export class SessionStore {
       b: {
         name: `${name} (replayed now)`,
         sampleRate: sr,
-        tempo: recorded.side.tempo,
+        tempo: tempoCurve(r.replayedUpdates, sr),
         notesPerAgent: notesPerAgent(r.replayed),
-        asynchrony: recorded.side.asynchrony,
+        asynchrony: beatAsynchrony(r.replayedBeats, r.replayed, sr),
+        analysis: {
+          beats: r.replayedBeats.length,
+          onsets: null, // a replay does not keep its onsets
+          missedHops: recorded.side.analysis.missedHops, // reproduced exactly
+        },
       },
       diff: r.diff,
     };
@@ -224,6 +352,8 @@ export interface ComparisonSide {
   tempo: { t: number; bpm: number }[];
   notesPerAgent: Record<string, number>;
   asynchrony: Asynchrony;
+  /** What the analysis heard: beats and onsets, and hops that missed their deadline. */
+  analysis: { beats: number; onsets: number | null; missedHops: number };
 }
 
 export interface Comparison {
@@ -235,7 +365,8 @@ export interface Comparison {
 function comparable(r: SessionReader): { side: ComparisonSide; decisions: Decision[] } {
   const info = r.info();
   const decisions = r.decisions();
-  const beats = r.events().filter((e): e is BeatEvent => e.kind === "beat");
+  const events = r.events();
+  const beats = events.filter((e): e is BeatEvent => e.kind === "beat");
   return {
     side: {
       name: basename(info.path),
@@ -243,25 +374,73 @@ function comparable(r: SessionReader): { side: ComparisonSide; decisions: Decisi
       tempo: tempoCurve(r.conductor(), info.sampleRate),
       notesPerAgent: notesPerAgent(decisions),
       asynchrony: beatAsynchrony(beats, decisions, info.sampleRate),
+      analysis: {
+        beats: beats.length,
+        onsets: events.filter((e) => e.kind === "onset").length,
+        missedHops: r.analysis().filter((a) => a.missed).length,
+      },
     },
     decisions,
   };
 }
 
-function wavHeader(sampleRate: number, frames: number): Buffer {
+/** The block timings a session recorded, summarised, with its missed analysis deadlines. */
+function sessionLatency(r: SessionReader): LatencyReport {
+  const info = r.info();
+  const missed = r
+    .analysis()
+    .filter((a) => a.missed)
+    .map((a) => a.frame as number);
+  return latencyReport(r.blockStats(), info.sampleRate, info.blockSize, missed);
+}
+
+export interface SessionLatency {
+  name: string;
+  songTitle: string;
+  createdAt: string;
+  roundTrip: SessionInfo["latency"] | null;
+  report: LatencyReport;
+  asynchrony: Asynchrony;
+}
+
+export interface LatencyOverviewRow {
+  name: string;
+  songTitle: string;
+  createdAt: string;
+  live: boolean;
+  blocks: number;
+  budgetMs: number;
+  engineP50: number;
+  engineP99: number;
+  engineMax: number;
+  underflows: number;
+  overflows: number;
+  missedHops: number;
+  roundTripMs: number | null;
+  asynchronyMedianMs: number | null;
+  asynchronyP95Ms: number | null;
+}
+
+function wavHeader(sampleRate: number, frames: number, channels = 1): Buffer {
+  const bytes = frames * channels * 2;
   const h = Buffer.alloc(44);
   h.write("RIFF", 0, "ascii");
-  h.writeUInt32LE(36 + frames * 2, 4);
+  h.writeUInt32LE(36 + bytes, 4);
   h.write("WAVE", 8, "ascii");
   h.write("fmt ", 12, "ascii");
   h.writeUInt32LE(16, 16);
   h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
+  h.writeUInt16LE(channels, 22);
   h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
+  h.writeUInt32LE(sampleRate * channels * 2, 28);
+  h.writeUInt16LE(channels * 2, 32);
   h.writeUInt16LE(16, 34);
   h.write("data", 36, "ascii");
-  h.writeUInt32LE(frames * 2, 40);
+  h.writeUInt32LE(bytes, 40);
   return h;
+}
+
+/** A sample as 16-bit PCM. */
+function pcm16(x: number): number {
+  return Math.round(Math.max(-1, Math.min(1, x)) * 32767);
 }

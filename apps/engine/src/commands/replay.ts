@@ -4,7 +4,7 @@
  * compare every decision with what was recorded.
  */
 import { existsSync } from "node:fs";
-import type { BeatEvent, Decision } from "@performia/protocol";
+import type { BeatEvent, ConductorUpdate, Decision } from "@performia/protocol";
 import { runOffline } from "../drivers/offline.js";
 import { SessionSource } from "../drivers/session-source.js";
 import { WavWriter, assertWritable } from "../io/wav.js";
@@ -23,6 +23,8 @@ export interface ReplayOptions {
   readonly out?: string | null;
   readonly quiet?: boolean;
   readonly analysisThreads?: number;
+  /** What `out` gets: the session's own mix (default), or the band alone. */
+  readonly mix?: "session" | "band";
   /** Told about anything that makes the render differ from the original (a missing SoundFont). */
   readonly onWarning?: (message: string) => void;
 }
@@ -35,6 +37,9 @@ export interface ReplayResult {
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
   readonly replayed: readonly Decision[];
+  /** The replay's beats and conductor updates (its tempo), for comparisons. */
+  readonly replayedBeats: readonly BeatEvent[];
+  readonly replayedUpdates: readonly ConductorUpdate[];
 }
 
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
@@ -53,7 +58,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         .map((a) => a.frame as number),
     );
     const changes = reader.settingsChanges();
-    const settings = header.settings;
+    // The band alone changes only what is written, never what the band decides.
+    const settings = options.mix === "band" ? { ...header.settings, mix: "band" as const } : header.settings;
     const stage = new AnalysisStage(pool, settings.sampleRate, { batchHops: 32, forcedMisses: missed });
     // The SoundFont the session was played through, when this machine has it (else the built-in voices).
     const soundFont =
@@ -110,6 +116,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       wallSeconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       replayed: pipeline.log.decisions,
+      replayedBeats: pipeline.log.beats,
+      replayedUpdates: pipeline.log.updates,
     };
   } finally {
     reader.close();

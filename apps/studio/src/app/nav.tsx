@@ -5,6 +5,8 @@ import { usePathname } from "next/navigation";
 const PAGES = [
   { href: "/live", label: "Live" },
   { href: "/sessions", label: "Sessions" },
+  { href: "/compare", label: "Compare" },
+  { href: "/latency", label: "Latency" },
 ] as const;
 
 export function Nav() {

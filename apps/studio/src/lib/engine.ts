@@ -32,6 +32,8 @@ export interface Engine {
   audioUrl(name: string): string;
   /** A session's file, as a download. */
   fileUrl(name: string): string;
+  /** A session's stage as stereo WAV: the performer left, the band (replayed now) right. */
+  stageUrl(name: string): string;
   /** Send a session file from this computer to the engine's sessions folder; its name there. */
   importFile(file: File): Promise<string>;
   close(): void;
@@ -54,6 +56,7 @@ export function connectEngine(url: string): Engine {
     client,
     audioUrl: (name) => `${base}/sessions/${encodeURIComponent(name)}/input.wav`,
     fileUrl: (name) => `${base}/sessions/${encodeURIComponent(name)}/file`,
+    stageUrl: (name) => `${base}/sessions/${encodeURIComponent(name)}/stage.wav`,
     async importFile(file) {
       const res = await fetch(`${base}/sessions/import?filename=${encodeURIComponent(file.name)}`, {
         method: "POST",

@@ -4,6 +4,7 @@
  * cleanly; search and filter; delete (after a confirmation), export and import a session file.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useDeferredValue, useRef, useState } from "react";
 import { EngineError } from "@/components/engine-state";
 import { errorText } from "@/lib/engine";
@@ -129,7 +130,9 @@ export default function SessionsPage() {
               <tr key={s.name} data-session={s.name}>
                 <td>{dateTime(s.createdAt)}</td>
                 <td>
-                  <span className="song">{s.songTitle}</span>
+                  <Link className="song" href={`/replay/${encodeURIComponent(s.name)}`}>
+                    {s.songTitle}
+                  </Link>
                   <span className="file">{s.name}</span>
                 </td>
                 <td>{s.style}</td>
