@@ -220,6 +220,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   );
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
+  await pool.warm(sampleRate);
   const clock = (): number => performance.now();
   const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1, clock });
   const latencyFrames = Math.round((latencyMs / 1000) * sampleRate);
