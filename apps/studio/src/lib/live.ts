@@ -4,7 +4,7 @@
  * drawing at the display's rate, and the performance's state polled twice a second. Browser only.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import type { LiveFrame, LiveNote } from "@performia/protocol";
 import type { Engine } from "./engine";
 
@@ -20,44 +20,66 @@ export interface LiveView {
 const NOTES_KEPT_SECONDS = 6;
 
 /**
- * Subscribe to `live.stream`. Returns a ref that always holds the newest view (read it in
- * requestAnimationFrame) and a counter that changes with every frame (for React to re-render
- * the few things that show text).
+ * The stream's newest view, for components to read: a ref for drawing in requestAnimationFrame,
+ * and a subscription for the few that show text (they re-render with each frame; the page does not).
  */
-export function useLiveStream(engine: Engine): {
-  view: React.RefObject<LiveView>;
-  tick: number;
-  error: unknown;
-} {
-  const view = useRef<LiveView>({ frame: null, receivedAt: 0, notes: new Map(), frames: 0 });
-  const [tick, setTick] = useState(0);
+export class LiveStore {
+  readonly view: { current: LiveView } = {
+    current: { frame: null, receivedAt: 0, notes: new Map(), frames: 0 },
+  };
+  private readonly listeners = new Set<() => void>();
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  frame = (): LiveFrame | null => this.view.current.frame;
+  push(frame: LiveFrame): void {
+    const v = this.view.current;
+    const notes = v.notes;
+    // A new performance (its clock went back): forget the last one's notes.
+    if (v.frame && frame.t < v.frame.t) notes.clear();
+    for (const n of frame.notes) {
+      let list = notes.get(n.agent);
+      if (!list) notes.set(n.agent, (list = []));
+      list.push(n);
+    }
+    for (const list of notes.values()) {
+      let drop = 0;
+      while (drop < list.length && list[drop]!.start < frame.t - NOTES_KEPT_SECONDS) drop++;
+      if (drop > 0) list.splice(0, drop);
+    }
+    this.view.current = { frame, receivedAt: performance.now(), notes, frames: v.frames + 1 };
+    for (const l of this.listeners) l();
+  }
+}
+
+/** Subscribe to `live.stream` for as long as the component is mounted. */
+export function useLiveStream(engine: Engine): { store: LiveStore; error: unknown } {
+  const [store] = useState(() => new LiveStore());
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
+    let failed = false;
     const sub = engine.client.live.stream.subscribe(undefined, {
       onData: (frame: LiveFrame) => {
-        const v = view.current;
-        const notes = v.notes;
-        // A new performance (its clock went back): forget the last one's notes.
-        if (v.frame && frame.t < v.frame.t) notes.clear();
-        for (const n of frame.notes) {
-          let list = notes.get(n.agent);
-          if (!list) notes.set(n.agent, (list = []));
-          list.push(n);
+        store.push(frame);
+        if (failed) {
+          failed = false;
+          setError(null);
         }
-        for (const list of notes.values()) {
-          let drop = 0;
-          while (drop < list.length && list[drop]!.start < frame.t - NOTES_KEPT_SECONDS) drop++;
-          if (drop > 0) list.splice(0, drop);
-        }
-        view.current = { frame, receivedAt: performance.now(), notes, frames: v.frames + 1 };
-        setTick((t) => (t + 1) % 1_000_000);
-        setError(null);
       },
-      onError: (e: unknown) => setError(e),
+      onError: (e: unknown) => {
+        failed = true;
+        setError(e);
+      },
     });
     return () => sub.unsubscribe();
-  }, [engine]);
-  return { view, tick, error };
+  }, [engine, store]);
+  return { store, error };
+}
+
+/** The newest frame; the calling component re-renders with each one (about 30 a second). */
+export function useLiveFrame(store: LiveStore): LiveFrame | null {
+  return useSyncExternalStore(store.subscribe, store.frame, () => null);
 }
 
 /** `live.state`, twice a second. */

@@ -8,11 +8,12 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LiveSummary, SettingsPatch } from "@performia/protocol";
+import type { Chart } from "@performia/engine";
 import { EngineError } from "@/components/engine-state";
 import { LivingChart } from "@/components/live/chart";
 import { BeatIndicator, LatencyStrip, LevelMeter, NoteRoll, Tuner } from "@/components/live/widgets";
 import { errorText } from "@/lib/engine";
-import { useLiveState, useLiveStream } from "@/lib/live";
+import { useLiveFrame, useLiveState, useLiveStream, type LiveStore } from "@/lib/live";
 import { useEngine } from "../providers";
 
 const FOLLOW = ["adaptive", "free", "click"] as const;
@@ -39,7 +40,8 @@ export default function LivePage() {
   const info = useQuery({ queryKey: ["engine.info"], queryFn: () => engine.client.engine.info.query() });
   const songs = useQuery({ queryKey: ["songs.list"], queryFn: () => engine.client.songs.list.query() });
   const state = useLiveState(engine);
-  const { view, tick, error: streamError } = useLiveStream(engine);
+  const { store, error: streamError } = useLiveStream(engine);
+  const view = store.view;
 
   const [song, setSong] = useState("tempo-study");
   const [style, setStyle] = useState(""); // "" = the song's
@@ -60,7 +62,8 @@ export default function LivePage() {
   const live = state.data?.state ?? "idle";
   const performing = live === "performing";
   const busy = live === "starting" || live === "stopping";
-  const frame = performing || live === "stopping" ? view.current.frame : null;
+  // The stream's values are shown while a performance plays (the last frame stays until the next).
+  const active = performing || live === "stopping";
 
   const start = useMutation({
     mutationFn: () =>
@@ -160,8 +163,6 @@ export default function LivePage() {
   if (unreachable) return <EngineError error={unreachable} retry={() => void state.refetch()} />;
 
   const beatsPerBar = chart.data?.beatsPerBar ?? 4;
-  const bar = frame?.position.bar ?? 0;
-  void tick; // re-rendered with every frame for the figures below
   return (
     <section className="page live">
       <div className="live-top">
@@ -283,12 +284,7 @@ export default function LivePage() {
           The last performance ended with an error: {state.data.error}
         </div>
       ) : null}
-      {frame && frame.device.status !== "ok" ? (
-        <div className="notice error" role="alert" data-device={frame.device.status}>
-          The audio device is {frame.device.status === "lost" ? "gone" : "coming back"}: the band keeps its
-          place in silence and plays on when the device returns. Check the cable or the sound server.
-        </div>
-      ) : null}
+      <DeviceNotice store={store} active={active} />
       {summary?.interrupted ? (
         <div className="notice error" role="alert">
           The session was interrupted; it is kept up to where it stopped.
@@ -300,34 +296,16 @@ export default function LivePage() {
         <div className="live-main">
           <div className="now-playing">
             <BeatIndicator view={view} beatsPerBar={beatsPerBar} playing={performing} />
-            <div className="tempo" aria-label="Tempo">
-              <span className="tempo-value" data-figure="tempo">
-                {frame ? frame.tempo.toFixed(1) : (chart.data?.song.tempo ?? "–")}
-              </span>
-              <span className="muted"> BPM · {frame?.followMode ?? follow}</span>
-              <div className="position" data-figure="position">
-                {frame
-                  ? frame.position.beats < 0
-                    ? "count-in"
-                    : `${frame.position.section} · bar ${frame.position.bar} · beat ${frame.position.beat}`
-                  : "–"}
-              </div>
-            </div>
-            <div className="chord" aria-label="Chord heard">
-              <span className="label">chord heard</span>
-              <span className="chord-value" data-figure="chord">
-                {frame
-                  ? frame.chord === "N"
-                    ? "–"
-                    : frame.chord.replace(":maj", "").replace(":min", "m")
-                  : "–"}
-              </span>
-            </div>
-            <Tuner pitch={frame?.pitch ?? null} />
+            <Readout
+              store={store}
+              active={active}
+              follow={follow}
+              chartTempo={chart.data?.song.tempo ?? null}
+            />
             <LevelMeter view={view} />
           </div>
           {chart.data ? (
-            <LivingChart chart={chart.data} bar={bar} view={view} playing={performing} />
+            <LiveChart store={store} chart={chart.data} active={active} playing={performing} />
           ) : chart.error ? (
             <EngineError error={chart.error} />
           ) : (
@@ -338,9 +316,6 @@ export default function LivePage() {
           <h2>Band</h2>
           {agentNames.map((name, i) => {
             const c = control(name);
-            const recent = (view.current.notes.get(name) ?? []).filter(
-              (n) => frame && n.start > frame.t - 2,
-            ).length;
             return (
               <div className={`agent${c.on ? "" : " off"}`} key={name} data-agent={name}>
                 <div className="agent-head">
@@ -354,9 +329,7 @@ export default function LivePage() {
                   >
                     {name}
                   </button>
-                  <span className="agent-notes" data-recent={recent}>
-                    {recent} notes / 2 s
-                  </span>
+                  <RecentNotes store={store} agent={name} active={active} />
                 </div>
                 <input
                   type="range"
@@ -377,11 +350,96 @@ export default function LivePage() {
           })}
         </aside>
       </div>
-      <LatencyStrip frame={frame} />
+      <LiveLatency store={store} active={active} />
       <p className="keys muted">
         Keys: <kbd>space</kbd> start/stop · <kbd>1</kbd>–<kbd>9</kbd> agents on/off · <kbd>←</kbd>
         <kbd>→</kbd> intensity · <kbd>R</kbd> repeat the section
       </p>
     </section>
   );
+}
+
+// The parts of the page that change with every frame of the stream (about 30 a second): each
+// re-renders on its own; the rest of the page does not.
+
+function Readout({
+  store,
+  active,
+  follow,
+  chartTempo,
+}: {
+  store: LiveStore;
+  active: boolean;
+  follow: string;
+  chartTempo: number | null;
+}) {
+  const f = useLiveFrame(store);
+  const frame = active ? f : null;
+  return (
+    <>
+      <div className="tempo" aria-label="Tempo">
+        <span className="tempo-value" data-figure="tempo">
+          {frame ? frame.tempo.toFixed(1) : (chartTempo ?? "–")}
+        </span>
+        <span className="muted"> BPM · {frame?.followMode ?? follow}</span>
+        <div className="position" data-figure="position">
+          {frame
+            ? frame.position.beats < 0
+              ? "count-in"
+              : `${frame.position.section} · bar ${frame.position.bar} · beat ${frame.position.beat}`
+            : "–"}
+        </div>
+      </div>
+      <div className="chord" aria-label="Chord heard">
+        <span className="label">chord heard</span>
+        <span className="chord-value" data-figure="chord">
+          {frame ? (frame.chord === "N" ? "–" : frame.chord.replace(":maj", "").replace(":min", "m")) : "–"}
+        </span>
+      </div>
+      <Tuner pitch={frame?.pitch ?? null} />
+    </>
+  );
+}
+
+function DeviceNotice({ store, active }: { store: LiveStore; active: boolean }) {
+  const f = useLiveFrame(store);
+  if (!active || !f || f.device.status === "ok") return null;
+  return (
+    <div className="notice error" role="alert" data-device={f.device.status}>
+      The audio device is {f.device.status === "lost" ? "gone" : "coming back"}: the band keeps its place in
+      silence and plays on when the device returns. Check the cable or the sound server.
+    </div>
+  );
+}
+
+function LiveChart({
+  store,
+  chart,
+  active,
+  playing,
+}: {
+  store: LiveStore;
+  chart: Chart;
+  active: boolean;
+  playing: boolean;
+}) {
+  const f = useLiveFrame(store);
+  const bar = active ? (f?.position.bar ?? 0) : 0;
+  return <LivingChart chart={chart} bar={bar} view={store.view} playing={playing} />;
+}
+
+function RecentNotes({ store, agent, active }: { store: LiveStore; agent: string; active: boolean }) {
+  const f = useLiveFrame(store);
+  const recent =
+    active && f ? (store.view.current.notes.get(agent) ?? []).filter((n) => n.start > f.t - 2).length : 0;
+  return (
+    <span className="agent-notes" data-recent={recent}>
+      {recent} notes / 2 s
+    </span>
+  );
+}
+
+function LiveLatency({ store, active }: { store: LiveStore; active: boolean }) {
+  const f = useLiveFrame(store);
+  return <LatencyStrip frame={active ? f : null} />;
 }

@@ -49,6 +49,7 @@ const Bars = memo(function Bars({ chart, current }: { chart: Chart; current: num
               key={b.bar}
               className={`chart-bar${b.bar === current ? " now" : ""}${b.ending ? " ending" : ""}`}
               data-bar={b.bar}
+              data-section-start={b.sectionStart ? "1" : undefined}
               aria-current={b.bar === current ? "true" : undefined}
             >
               <span className="bar-number">{b.bar}</span>
