@@ -1,13 +1,14 @@
 /**
  * Development harness for the onset detector (excluded from the build): the corpus (clean and
  * with white noise at 10 dB SNR) and signals made here (drum kits, articulated melodies,
- * plucked lines, chord stabs, mixes, kits with soft hats; clean, at 15 and 10 dB, and at 10 dB scaled to a loud -16 dBFS
+ * plucked lines, chord stabs, comping with soft off-beat strokes over ringing chords (s-comp),
+ * mixes, kits with soft hats; clean, at 15 and 10 dB, and at 10 dB scaled to a loud -16 dBFS
  * RMS: @L10), scored like the bench scorer (one-to-one matching within +-50 ms). The corpus at
  * 10 dB twice: uniform noise (@10) and the bench's own Gaussian noise (@g10, the same draw as
  * `performia bench`, so its 10 dB table is reproduced here). TUNE='{...}' overrides OnsetTuning.
  * --tracker scores the whole causal tracker's onset events instead (slower, not cached).
  *   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v] [--tracker]
- * Features are cached in CACHE_DIR (delete it after changing features.ts). Note: addKick ends
+ * Features are cached in CACHE_DIR (env ONSET_CACHE; delete it after changing features.ts). Note: addKick ends
  * with a click 250 ms after the hit, which the detector rightly reports (s-drums-syncopated).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -24,6 +25,7 @@ import {
   articulatedMelody,
   beatTimesOf,
   chordStabs,
+  dynamicComping,
   melodyOver,
   mix,
   pluckedNotes,
@@ -31,7 +33,7 @@ import {
   withNoise,
 } from "./test-signals.js";
 
-const CACHE_DIR = "/tmp/onsetdev-o2";
+const CACHE_DIR = process.env.ONSET_CACHE ?? "/tmp/onsetdev-o2";
 const SR = 44100;
 const HOP = 441;
 const LATENCY = 0.012;
@@ -325,6 +327,15 @@ for (const snr of [null, 15, 10, "L10"] as const) {
       make: () => {
         const beats = beatTimesOf(10, () => 110 + seed, 0.3);
         const notes = chordStabs(beats, [0, 0.5], seed);
+        return { audio: noisy(pluckedNotes(notes, 10, SR), seed), onsets: uniq(notes.map((n) => n.t)) };
+      },
+    });
+    cases.push({
+      name: `s-comp-${seed}${sfx}`,
+      group: `s-comp${sfx}`,
+      make: () => {
+        const beats = beatTimesOf(10, () => 96 + seed, 0.3);
+        const notes = dynamicComping(beats, 0.3, seed);
         return { audio: noisy(pluckedNotes(notes, 10, SR), seed), onsets: uniq(notes.map((n) => n.t)) };
       },
     });
