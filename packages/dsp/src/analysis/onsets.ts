@@ -35,7 +35,9 @@
  * channel has not risen clearly (hfStrong times its threshold) for a couple of seconds, no hats
  * or cymbals are playing: its threshold is raised (hfIdle) and the grid does not apply, so that
  * the rare tall fluctuation of loud white noise under a melody or chords (whose re-articulated
- * notes make a grid of their own) is not taken for a lone hat.
+ * notes make a grid of their own) is not taken for a lone hat. A burst within hfMinGap (80 ms,
+ * faster than sixteenths at 180 BPM) of the previous onset is part of that attack, not a hit of
+ * its own: the consonant of a sung syllable, the noise of a pick or a fret.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -58,6 +60,12 @@ export interface OnsetTuning {
   fallWeight: number;
   /** Minimum gap between onsets (s). */
   minGap: number;
+  /**
+   * Minimum gap (s) from the previous onset to a noise-burst onset: a top-octave burst this soon
+   * after an attack belongs to it (the consonant before a sung vowel, a pick's or a string's
+   * noise after the note, a snare's rattle); faster than sixteenths at 180 BPM.
+   */
+  hfMinGap: number;
   /** No onset in the first hops (the window is zero-filled before the stream start). */
   startHops: number;
   /** Noise-burst channel: a peak of the top-octave rise above this (natural log; Infinity: off) ... */
@@ -99,6 +107,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   thresholdDelta: 1.5,
   fallWeight: 0.25,
   minGap: 0.06,
+  hfMinGap: 0.08,
   startHops: 3,
   hfMin: 0.25,
   hfMinNoisy: 0.13,
@@ -188,6 +197,7 @@ export class OnsetDetector {
   private kickSub = 0;
   private kickBass = 0;
   private readonly minInterval: number;
+  private readonly hfMinInterval: number;
   /** Noise-burst channel: log top-octave magnitudes (ring) and rises above threshold (ring). */
   private readonly hfLog: Float64Array;
   private readonly hfRise: Float64Array;
@@ -219,6 +229,7 @@ export class OnsetDetector {
     this.odf = new Float64Array(RING);
     this.sorted = new Float64Array(MAX_HISTORY);
     this.minInterval = Math.max(2, Math.round(this.t.minGap * hopRate));
+    this.hfMinInterval = Math.max(this.minInterval, Math.round(this.t.hfMinGap * hopRate));
     this.hfLog = new Float64Array(HF_RING);
     this.hfRise = new Float64Array(RING);
     this.recent = new Float64Array(GRID_ONSETS);
@@ -352,7 +363,7 @@ export class OnsetDetector {
     if (m < tn.startHops) return -1;
     const v = this.at(m);
     if (m - this.lastOnsetHop < this.minInterval) return -1;
-    if (this.hfPeak(m)) {
+    if (m - this.lastOnsetHop >= this.hfMinInterval && this.hfPeak(m)) {
       this.remember(m);
       this.lastOnsetHop = m;
       this.lastStrength = v;
