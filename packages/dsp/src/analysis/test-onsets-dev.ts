@@ -206,7 +206,7 @@ function benchNoise(dir: string): void {
   }
 }
 
-function drumKit(bpm: number, pattern: string, duration: number, seed: number, hatGain = 1) {
+function drumKit(bpm: number, pattern: string, duration: number, seed: number, hatGain = 1, offGain = 1) {
   const p = DRUM_PATTERNS[pattern]!;
   const r = rng(seed);
   const buf = new Float32Array(Math.round(duration * SR));
@@ -228,7 +228,7 @@ function drumKit(bpm: number, pattern: string, duration: number, seed: number, h
         hit = true;
       }
       if (p.hat.includes(pos)) {
-        addHat(buf, at, SR, 0.2 * a * hatGain, seed * 100 + i);
+        addHat(buf, at, SR, 0.2 * a * hatGain * (s % 2 === 1 ? offGain : 1), seed * 100 + i);
         hit = true;
       }
       if (hit && t < duration - 0.2) hits.push(t);
@@ -273,6 +273,21 @@ for (const snr of [null, 15, 10, "L10"] as const) {
       group: `s-softhat${sfx}`,
       make: () => {
         const k = drumKit(bpm, pattern, 10, seed, 0.15);
+        return { audio: noisy(k.signal, seed), onsets: k.hits };
+      },
+    });
+  }
+  // Sixteenth hats accented on the eighths, the off-sixteenths soft (a quarter of the level).
+  for (const [bpm, seed] of [
+    [100, 41],
+    [116, 42],
+    [92, 43],
+  ] as const) {
+    cases.push({
+      name: `s-accent-${bpm}${sfx}`,
+      group: `s-accent${sfx}`,
+      make: () => {
+        const k = drumKit(bpm, "funk", 10, seed, 0.6, 0.25);
         return { audio: noisy(k.signal, seed), onsets: k.hits };
       },
     });
