@@ -97,6 +97,44 @@ describe("onsets in noise", () => {
     expect(onsetFMeasure(hits, found)).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("finds more soft off-sixteenth hats between accented eighths at 10 dB SNR, once sixteenths have been heard", () => {
+    // Sixteenth hats, the off-sixteenths 12 dB under the eighths: at 10 dB SNR most of them rise
+    // no more than the noise. Once two successive hits a sixteenth apart have been heard, the
+    // hop halfway through an eighth's spacing is expected too. Without that: 28 of 136, F 0.75.
+    let found = 0;
+    let offs = 0;
+    let sumF = 0;
+    const grooves = [
+      [100, 1],
+      [112, 2],
+      [92, 3],
+      [120, 4],
+    ] as const;
+    for (const [bpm, seed] of grooves) {
+      const r = rng(seed);
+      const buf = new Float32Array(10 * SR);
+      const hits: number[] = [];
+      const soft: number[] = [];
+      beatTimesOf(9.7, () => bpm, 0.3).forEach((b, i) => {
+        for (let s = 0; s < 4; s++) {
+          const t = b + (s * 60) / bpm / 4 + (r() - 0.5) * 0.004;
+          const at = Math.round(t * SR);
+          if (s === 0 && i % 2 === 0) addKick(buf, at, SR, 0.8);
+          if (s === 0 && i % 2 === 1) addSnare(buf, at, SR, 0.45, seed * 100 + i);
+          addHat(buf, at, SR, (s % 2 === 0 ? 0.12 : 0.03) * (0.8 + 0.4 * r()), seed * 1000 + at);
+          hits.push(t);
+          if (s % 2 === 1) soft.push(t);
+        }
+      });
+      const est = onsetsOf(analyzeSignal(withNoise(buf, 10, seed), SR).events);
+      found += soft.filter((t) => est.some((e) => Math.abs(e - t) <= 0.05)).length;
+      offs += soft.length;
+      sumF += onsetFMeasure(hits, est);
+    }
+    expect(found / offs).toBeGreaterThanOrEqual(0.32);
+    expect(sumF / grooves.length).toBeGreaterThanOrEqual(0.78);
+  });
+
   it("gives few onsets on steady white noise, and none where the stream starts", () => {
     let count = 0;
     for (const [amplitude, seed] of [

@@ -26,7 +26,9 @@
  * broadband level, so the leakage of tonal sounds into an empty top octave does not count.
  * Rhythmic expectation: hats keep the groove's spacing. At a hop that continues the spacing of
  * two recent onsets of this channel (one of the last GRID_RECENT against any of the last
- * GRID_ONSETS, 6-60 hops apart, +-1 hop), half the threshold suffices (gridShare), so soft hats
+ * GRID_ONSETS, 6-60 hops apart, +-1 hop), or that lies halfway through such a spacing once that
+ * subdivision has been heard (two successive recent onsets half the spacing apart: soft
+ * sixteenths between louder eighths), half the threshold suffices (gridShare), so soft hats
  * at 10 dB SNR, a few hundredths of a nat above the noise's fluctuation, chain on from the
  * louder ones; off the grid the noise needs the full threshold. The spacings are those of this
  * channel's onsets and, while the top octave holds a noise floor, of every onset (under noise
@@ -400,7 +402,11 @@ export class OnsetDetector {
     this.recent[this.recentCount++ % GRID_ONSETS] = m;
   }
 
-  /** Whether hop m continues the spacing of two recent onsets (+-1 hop). */
+  /**
+   * Whether hop m continues the spacing of two recent onsets (+-1 hop), or lies halfway through
+   * it while two successive recent onsets lie half that spacing apart (hats subdividing the beat:
+   * once a few sixteenths have passed, the soft ones between the eighths are expected too).
+   */
   private expected(m: number): boolean {
     const n = this.recentCount;
     const r = this.recent;
@@ -412,7 +418,20 @@ export class OnsetDetector {
         const d = a - r[(n - j) % GRID_ONSETS]!;
         if (d > GRID_MAX) break;
         if (d >= GRID_MIN && Math.abs(gap - d) <= 1) return true;
+        // Halfway through the spacing, once that subdivision has been heard.
+        if (d >= 2 * GRID_MIN && Math.abs(2 * gap - d) <= 2 && this.heard(d)) return true;
       }
+    }
+    return false;
+  }
+
+  /** Whether two successive recent onsets lie half of spacing d apart (+-1 hop). */
+  private heard(d: number): boolean {
+    const n = this.recentCount;
+    const r = this.recent;
+    for (let i = 1; i < GRID_ONSETS && i < n; i++) {
+      const s = r[(n - i) % GRID_ONSETS]! - r[(n - i - 1) % GRID_ONSETS]!;
+      if (Math.abs(2 * s - d) <= 2) return true;
     }
     return false;
   }
