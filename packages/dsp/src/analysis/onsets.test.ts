@@ -1,7 +1,7 @@
 /**
  * Onsets in noise, on audio the tests make themselves: soft hats between the kick and the snare
  * under white noise (softer ones found by the rhythmic expectation), and steady noise alone (no onset, not even at the stream start);
- * a burst of noise just after a note is part of its attack.
+ * a burst of noise just after a note is part of its attack; soft strokes on the groove's grid in noise.
  */
 import type { OnsetEvent, PerformanceEvent } from "@performia/protocol";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import {
   addSnare,
   articulatedMelody,
   beatTimesOf,
+  dynamicComping,
   midiHz,
   onsetFMeasure,
   pluckedNotes,
@@ -133,6 +134,28 @@ describe("onsets in noise", () => {
     }
     expect(found / offs).toBeGreaterThanOrEqual(0.32);
     expect(sumF / grooves.length).toBeGreaterThanOrEqual(0.78);
+  });
+
+  it("finds the soft off-beat strokes of comping over ringing chords at 10 dB SNR, on the groove's grid", () => {
+    // Each off-beat stroke is about 10 dB softer than the beat's and lands on the chord still
+    // ringing: under the noise it rises little. On the grid of the strokes before it, half the
+    // absolute margin suffices. Without that: 34 of 53 soft strokes, mean F 0.90.
+    let soft = 0;
+    let softFound = 0;
+    let sumF = 0;
+    const seeds = [1, 2, 3, 4];
+    for (const seed of seeds) {
+      const beats = beatTimesOf(8, () => 100 + seed * 3, 0.3);
+      const notes = dynamicComping(beats, 0.3, seed);
+      const strokes = [...new Set(notes.map((n) => n.t))].sort((a, b) => a - b);
+      const offBeats = strokes.filter((_, i) => i % 2 === 1);
+      const found = onsetsOf(analyzeSignal(withNoise(pluckedNotes(notes, 8, SR), 10, seed), SR).events);
+      soft += offBeats.length;
+      softFound += offBeats.filter((t) => found.some((f) => Math.abs(f - t) <= 0.05)).length;
+      sumF += onsetFMeasure(strokes, found);
+    }
+    expect(softFound / soft).toBeGreaterThanOrEqual(0.74);
+    expect(sumF / seeds.length).toBeGreaterThanOrEqual(0.92);
   });
 
   it("gives few onsets on steady white noise, and none where the stream starts", () => {

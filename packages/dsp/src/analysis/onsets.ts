@@ -9,6 +9,10 @@
  *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
  *   noise in the narrow low bands does not add up to onsets.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
+ * Under a noise floor (see below) a hop that continues the spacing of recent onsets (the same
+ * rhythmic expectation as the noise-burst channel's) needs only gridShare of delta: a soft stroke
+ * on the groove's grid rises little above loud noise, and the groove is what a listener hears
+ * it by.
  * The onset function hears the bands level-normalised: scaled up (by at most maxBoost, never
  * down) so that the input's peak level reaches levelRef before the log compression. Its
  * thresholds are absolute, and a real microphone 15-25 dB under a hot line level otherwise sits
@@ -81,7 +85,8 @@ export interface OnsetTuning {
   noiseK: number;
   /**
    * Rhythmic expectation: at a hop that continues the spacing of two recent onsets (+-1 hop),
-   * the noise-burst channel's threshold is this share of its own (1: off).
+   * the noise-burst channel's threshold is this share of its own, and under a noise floor the
+   * onset function's thresholdDelta too (1: off).
    */
   gridShare: number;
   /**
@@ -390,7 +395,10 @@ export class OnsetDetector {
     }
     mean /= H;
     const median = 0.5 * (s[(H - 1) >> 1]! + s[H >> 1]!);
-    if (v < median + tn.thresholdRatio * mean + tn.thresholdDelta) return -1;
+    // Under a noise floor, a hop that continues the groove's spacing needs a share (gridShare) of
+    // the absolute margin: soft strokes and hits on the grid rise little above the noise.
+    const delta = this.noisy && this.expected(m) ? tn.gridShare * tn.thresholdDelta : tn.thresholdDelta;
+    if (v < median + tn.thresholdRatio * mean + delta) return -1;
     // Under a noise floor, the groove that the soft hats keep is set by every hit.
     if (this.noisy) this.remember(m);
     this.lastOnsetHop = m;
