@@ -9,6 +9,10 @@
  *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
  *   noise in the narrow low bands does not add up to onsets.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
+ * Under a noise floor (see below) a hop that continues the spacing of recent onsets (the same
+ * rhythmic expectation as the noise-burst channel's) needs only gridShare of delta: a soft stroke
+ * on the groove's grid rises little above loud noise, and the groove is what a listener hears
+ * it by.
  * The onset function hears the bands level-normalised: scaled up (by at most maxBoost, never
  * down) so that the input's peak level reaches levelRef before the log compression. Its
  * thresholds are absolute, and a real microphone 15-25 dB under a hot line level otherwise sits
@@ -26,7 +30,9 @@
  * broadband level, so the leakage of tonal sounds into an empty top octave does not count.
  * Rhythmic expectation: hats keep the groove's spacing. At a hop that continues the spacing of
  * two recent onsets of this channel (one of the last GRID_RECENT against any of the last
- * GRID_ONSETS, 6-60 hops apart, +-1 hop), half the threshold suffices (gridShare), so soft hats
+ * GRID_ONSETS, 6-60 hops apart, +-1 hop), or that lies halfway through such a spacing once that
+ * subdivision has been heard (two successive recent onsets half the spacing apart: soft
+ * sixteenths between louder eighths), half the threshold suffices (gridShare), so soft hats
  * at 10 dB SNR, a few hundredths of a nat above the noise's fluctuation, chain on from the
  * louder ones; off the grid the noise needs the full threshold. The spacings are those of this
  * channel's onsets and, while the top octave holds a noise floor, of every onset (under noise
@@ -35,7 +41,9 @@
  * channel has not risen clearly (hfStrong times its threshold) for a couple of seconds, no hats
  * or cymbals are playing: its threshold is raised (hfIdle) and the grid does not apply, so that
  * the rare tall fluctuation of loud white noise under a melody or chords (whose re-articulated
- * notes make a grid of their own) is not taken for a lone hat.
+ * notes make a grid of their own) is not taken for a lone hat. A burst within hfMinGap (80 ms,
+ * faster than sixteenths at 180 BPM) of the previous onset is part of that attack, not a hit of
+ * its own: the consonant of a sung syllable, the noise of a pick or a fret.
  *
  * Both channels confirm a peak with ONSET_CONFIRM_HOPS (1) hop of lookahead. Fixed-size state,
  * no allocation per hop.
@@ -58,6 +66,12 @@ export interface OnsetTuning {
   fallWeight: number;
   /** Minimum gap between onsets (s). */
   minGap: number;
+  /**
+   * Minimum gap (s) from the previous onset to a noise-burst onset: a top-octave burst this soon
+   * after an attack belongs to it (the consonant before a sung vowel, a pick's or a string's
+   * noise after the note, a snare's rattle); faster than sixteenths at 180 BPM.
+   */
+  hfMinGap: number;
   /** No onset in the first hops (the window is zero-filled before the stream start). */
   startHops: number;
   /** Noise-burst channel: a peak of the top-octave rise above this (natural log; Infinity: off) ... */
@@ -71,7 +85,8 @@ export interface OnsetTuning {
   noiseK: number;
   /**
    * Rhythmic expectation: at a hop that continues the spacing of two recent onsets (+-1 hop),
-   * the noise-burst channel's threshold is this share of its own (1: off).
+   * the noise-burst channel's threshold is this share of its own, and under a noise floor the
+   * onset function's thresholdDelta too (1: off).
    */
   gridShare: number;
   /**
@@ -99,6 +114,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   thresholdDelta: 1.5,
   fallWeight: 0.25,
   minGap: 0.06,
+  hfMinGap: 0.08,
   startHops: 3,
   hfMin: 0.25,
   hfMinNoisy: 0.13,
@@ -188,6 +204,7 @@ export class OnsetDetector {
   private kickSub = 0;
   private kickBass = 0;
   private readonly minInterval: number;
+  private readonly hfMinInterval: number;
   /** Noise-burst channel: log top-octave magnitudes (ring) and rises above threshold (ring). */
   private readonly hfLog: Float64Array;
   private readonly hfRise: Float64Array;
@@ -219,6 +236,7 @@ export class OnsetDetector {
     this.odf = new Float64Array(RING);
     this.sorted = new Float64Array(MAX_HISTORY);
     this.minInterval = Math.max(2, Math.round(this.t.minGap * hopRate));
+    this.hfMinInterval = Math.max(this.minInterval, Math.round(this.t.hfMinGap * hopRate));
     this.hfLog = new Float64Array(HF_RING);
     this.hfRise = new Float64Array(RING);
     this.recent = new Float64Array(GRID_ONSETS);
@@ -352,7 +370,7 @@ export class OnsetDetector {
     if (m < tn.startHops) return -1;
     const v = this.at(m);
     if (m - this.lastOnsetHop < this.minInterval) return -1;
-    if (this.hfPeak(m)) {
+    if (m - this.lastOnsetHop >= this.hfMinInterval && this.hfPeak(m)) {
       this.remember(m);
       this.lastOnsetHop = m;
       this.lastStrength = v;
@@ -377,7 +395,10 @@ export class OnsetDetector {
     }
     mean /= H;
     const median = 0.5 * (s[(H - 1) >> 1]! + s[H >> 1]!);
-    if (v < median + tn.thresholdRatio * mean + tn.thresholdDelta) return -1;
+    // Under a noise floor, a hop that continues the groove's spacing needs a share (gridShare) of
+    // the absolute margin: soft strokes and hits on the grid rise little above the noise.
+    const delta = this.noisy && this.expected(m) ? tn.gridShare * tn.thresholdDelta : tn.thresholdDelta;
+    if (v < median + tn.thresholdRatio * mean + delta) return -1;
     // Under a noise floor, the groove that the soft hats keep is set by every hit.
     if (this.noisy) this.remember(m);
     this.lastOnsetHop = m;
@@ -389,7 +410,11 @@ export class OnsetDetector {
     this.recent[this.recentCount++ % GRID_ONSETS] = m;
   }
 
-  /** Whether hop m continues the spacing of two recent onsets (+-1 hop). */
+  /**
+   * Whether hop m continues the spacing of two recent onsets (+-1 hop), or lies halfway through
+   * it while two successive recent onsets lie half that spacing apart (hats subdividing the beat:
+   * once a few sixteenths have passed, the soft ones between the eighths are expected too).
+   */
   private expected(m: number): boolean {
     const n = this.recentCount;
     const r = this.recent;
@@ -401,7 +426,20 @@ export class OnsetDetector {
         const d = a - r[(n - j) % GRID_ONSETS]!;
         if (d > GRID_MAX) break;
         if (d >= GRID_MIN && Math.abs(gap - d) <= 1) return true;
+        // Halfway through the spacing, once that subdivision has been heard.
+        if (d >= 2 * GRID_MIN && Math.abs(2 * gap - d) <= 2 && this.heard(d)) return true;
       }
+    }
+    return false;
+  }
+
+  /** Whether two successive recent onsets lie half of spacing d apart (+-1 hop). */
+  private heard(d: number): boolean {
+    const n = this.recentCount;
+    const r = this.recent;
+    for (let i = 1; i < GRID_ONSETS && i < n; i++) {
+      const s = r[(n - i) % GRID_ONSETS]! - r[(n - i - 1) % GRID_ONSETS]!;
+      if (Math.abs(2 * s - d) <= 2) return true;
     }
     return false;
   }

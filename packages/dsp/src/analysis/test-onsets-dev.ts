@@ -1,13 +1,14 @@
 /**
  * Development harness for the onset detector (excluded from the build): the corpus (clean and
  * with white noise at 10 dB SNR) and signals made here (drum kits, articulated melodies,
- * plucked lines, chord stabs, mixes, kits with soft hats; clean, at 15 and 10 dB, and at 10 dB scaled to a loud -16 dBFS
+ * plucked lines, chord stabs, comping with soft off-beat strokes over ringing chords (s-comp),
+ * mixes, kits with soft hats; clean, at 15 and 10 dB, and at 10 dB scaled to a loud -16 dBFS
  * RMS: @L10), scored like the bench scorer (one-to-one matching within +-50 ms). The corpus at
  * 10 dB twice: uniform noise (@10) and the bench's own Gaussian noise (@g10, the same draw as
  * `performia bench`, so its 10 dB table is reproduced here). TUNE='{...}' overrides OnsetTuning.
  * --tracker scores the whole causal tracker's onset events instead (slower, not cached).
  *   npx tsx src/analysis/test-onsets-dev.ts [filter] [-v] [--tracker]
- * Features are cached in CACHE_DIR (delete it after changing features.ts). Note: addKick ends
+ * Features are cached in CACHE_DIR (env ONSET_CACHE; delete it after changing features.ts). Note: addKick ends
  * with a click 250 ms after the hit, which the detector rightly reports (s-drums-syncopated).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -24,6 +25,7 @@ import {
   articulatedMelody,
   beatTimesOf,
   chordStabs,
+  dynamicComping,
   melodyOver,
   mix,
   pluckedNotes,
@@ -31,7 +33,7 @@ import {
   withNoise,
 } from "./test-signals.js";
 
-const CACHE_DIR = "/tmp/onsetdev-o2";
+const CACHE_DIR = process.env.ONSET_CACHE ?? "/tmp/onsetdev-o2";
 const SR = 44100;
 const HOP = 441;
 const LATENCY = 0.012;
@@ -204,7 +206,7 @@ function benchNoise(dir: string): void {
   }
 }
 
-function drumKit(bpm: number, pattern: string, duration: number, seed: number, hatGain = 1) {
+function drumKit(bpm: number, pattern: string, duration: number, seed: number, hatGain = 1, offGain = 1) {
   const p = DRUM_PATTERNS[pattern]!;
   const r = rng(seed);
   const buf = new Float32Array(Math.round(duration * SR));
@@ -226,7 +228,7 @@ function drumKit(bpm: number, pattern: string, duration: number, seed: number, h
         hit = true;
       }
       if (p.hat.includes(pos)) {
-        addHat(buf, at, SR, 0.2 * a * hatGain, seed * 100 + i);
+        addHat(buf, at, SR, 0.2 * a * hatGain * (s % 2 === 1 ? offGain : 1), seed * 100 + i);
         hit = true;
       }
       if (hit && t < duration - 0.2) hits.push(t);
@@ -271,6 +273,21 @@ for (const snr of [null, 15, 10, "L10"] as const) {
       group: `s-softhat${sfx}`,
       make: () => {
         const k = drumKit(bpm, pattern, 10, seed, 0.15);
+        return { audio: noisy(k.signal, seed), onsets: k.hits };
+      },
+    });
+  }
+  // Sixteenth hats accented on the eighths, the off-sixteenths soft (a quarter of the level).
+  for (const [bpm, seed] of [
+    [100, 41],
+    [116, 42],
+    [92, 43],
+  ] as const) {
+    cases.push({
+      name: `s-accent-${bpm}${sfx}`,
+      group: `s-accent${sfx}`,
+      make: () => {
+        const k = drumKit(bpm, "funk", 10, seed, 0.6, 0.25);
         return { audio: noisy(k.signal, seed), onsets: k.hits };
       },
     });
@@ -325,6 +342,15 @@ for (const snr of [null, 15, 10, "L10"] as const) {
       make: () => {
         const beats = beatTimesOf(10, () => 110 + seed, 0.3);
         const notes = chordStabs(beats, [0, 0.5], seed);
+        return { audio: noisy(pluckedNotes(notes, 10, SR), seed), onsets: uniq(notes.map((n) => n.t)) };
+      },
+    });
+    cases.push({
+      name: `s-comp-${seed}${sfx}`,
+      group: `s-comp${sfx}`,
+      make: () => {
+        const beats = beatTimesOf(10, () => 96 + seed, 0.3);
+        const notes = dynamicComping(beats, 0.3, seed);
         return { audio: noisy(pluckedNotes(notes, 10, SR), seed), onsets: uniq(notes.map((n) => n.t)) };
       },
     });

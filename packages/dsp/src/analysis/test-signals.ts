@@ -85,6 +85,8 @@ export interface PluckedNote {
   readonly t: number;
   readonly hz: number;
   readonly duration: number;
+  /** Linear gain of the note (default 1). */
+  readonly gain?: number;
 }
 
 /** Plucked-string-like notes (sharp attack, exponential decay, a few harmonics). */
@@ -98,6 +100,7 @@ export function pluckedNotes(
   for (const note of notes) {
     const start = Math.round(note.t * sampleRate);
     const len = Math.round(note.duration * sampleRate);
+    const gain = note.gain ?? 1;
     for (let i = 0; i < len && start + i < buf.length; i++) {
       const t = i / sampleRate;
       const attack = Math.min(1, i / (0.002 * sampleRate));
@@ -107,7 +110,7 @@ export function pluckedNotes(
         const f = note.hz * (h + 1);
         if (f < sampleRate / 2) v += harmonics[h]! * Math.exp(-t * h * 2) * Math.sin(2 * Math.PI * f * t);
       }
-      buf[start + i] = buf[start + i]! + 0.3 * env * v;
+      buf[start + i] = buf[start + i]! + 0.3 * gain * env * v;
     }
   }
   return buf;
@@ -309,6 +312,62 @@ export function chordStabs(
     if (i % 2 === 0) notes.push({ t: beats[i]!, hz: midiHz(root - 12), duration: 0.9 * p });
   }
   return notes;
+}
+
+/**
+ * Comping with dynamics: a chord (three plucked notes and a bass) struck loud on each beat and
+ * softly (gain `soft`, e.g. 0.3: about -10 dB) on the off-beat eighth, each stroke ringing on
+ * under the next (the soft strokes land on a sounding chord, so they add little energy). The
+ * chord changes every two beats. Returns the notes; every stroke time is an onset.
+ */
+export function dynamicComping(beats: readonly number[], soft = 0.3, seed = 5): PluckedNote[] {
+  const r = rng(seed);
+  const roots = [48, 53, 55, 57, 50, 52];
+  const notes: PluckedNote[] = [];
+  let root = 48;
+  for (let i = 0; i + 1 < beats.length; i++) {
+    if (i % 2 === 0) root = roots[Math.floor(r() * roots.length)]!;
+    const p = beats[i + 1]! - beats[i]!;
+    for (const [f, g] of [
+      [0, 1],
+      [0.5, soft * (0.8 + 0.4 * r())],
+    ] as const) {
+      for (const iv of [12, 16, 19])
+        notes.push({ t: beats[i]! + f * p, hz: midiHz(root + iv), duration: 1.2 * p, gain: g });
+    }
+    if (i % 2 === 0) notes.push({ t: beats[i]!, hz: midiHz(root - 12), duration: 1.8 * p });
+  }
+  return notes;
+}
+
+/**
+ * A short burst of hiss in the top octaves (white noise differenced four times: +24 dB per
+ * octave, most of its energy above 8 kHz), decaying over `decay` seconds, added into `buf` at
+ * sample `at`: the noise of a pick or a fret, or a sung consonant, with next to nothing in the
+ * bands of the notes.
+ */
+export function addHiss(
+  buf: Float32Array,
+  at: number,
+  sampleRate: number,
+  amplitude = 0.05,
+  decay = 0.02,
+  seed = 13,
+): void {
+  const r = rng(seed + at);
+  const len = Math.round(5 * decay * sampleRate);
+  const d = [0, 0, 0, 0];
+  for (let i = 0; i < len && at + i < buf.length; i++) {
+    let v = 2 * r() - 1;
+    for (let k = 0; k < 4; k++) {
+      const prev = d[k]!;
+      d[k] = v;
+      v -= prev;
+    }
+    if (at + i < 0) continue;
+    const env = Math.min(1, i / (0.002 * sampleRate)) * Math.exp(-i / (decay * sampleRate));
+    buf[at + i] = buf[at + i]! + (amplitude / 4) * env * v;
+  }
 }
 
 /** `signal` plus white noise at `snrDb` below the signal's RMS. */
