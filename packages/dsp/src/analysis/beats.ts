@@ -35,6 +35,9 @@
  *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
  *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
  *   phase is then re-derived from the last 1.5 s only (the part at the new tempo).
+ *   Neither it nor a short-window challenger moves to 2:3 or 3:2 of the tempo (a metrical relative:
+ *   played comping's 3-3-2 accents), and a challenger nearer than that must collect at its beats
+ *   at least the onset mass of the current tempo's (a rest of the player is not a step).
  * - Onset re-anchoring (faster still, from the onsets themselves): a strong onset off the beat
  *   grid, one period of a plausible new tempo (or two, with an onset in between) after the last
  *   onset on a beat, with every strong onset in between on the new half-beats, while the old
@@ -81,7 +84,11 @@ const STEP_PULSE_MARGIN = 1.35;
  * beats collected (they have lost the onsets). */
 const LOST_BEATS = 3;
 const LOST_MARGIN = 2.5;
-/** (natural log of the largest step it may take: not to 2:3 or 3:2 of the current tempo) */
+/** Natural log of the largest step the fast step detector (either way) may take, and of the
+ * largest challenger that must also collect at least the onset mass of the current tempo's beats:
+ * not to 2:3 or 3:2 of the current tempo. Those are metrical relatives, not steps: played comping's
+ * 3-3-2 accents make the short windows prefer the dotted-quarter grid for a while, and the long
+ * window's challenger (with the coverage test) judges them. */
 const LOST_MAX_STEP = 0.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
@@ -1162,7 +1169,8 @@ export class BeatTracker {
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
     if (held || !(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
       sBest = -1;
-    else if (!this.pulseAgrees(sBest, best) || !this.covers(sBest, best)) sBest = -1;
+    else if (!this.pulseAgrees(sBest, best) || !this.covers(sBest, best) || !this.pulseHolds(sBest, best))
+      sBest = -1;
     if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
@@ -1282,11 +1290,11 @@ export class BeatTracker {
     for (let s = 0; s < vo.length; s++) if (vo[s]! > vo[c]!) c = s;
     const ok =
       this.plausibleStep(c, best) &&
+      Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
       vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
       (this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
-        (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
-          this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
+        this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS));
     if (!ok || !this.covers(c, best)) {
       this.stepCandidate = -1;
       this.stepCount = 0;
@@ -1377,6 +1385,17 @@ export class BeatTracker {
     let related = false;
     for (let i = 0; i < RATIOS.length; i++) if (Math.abs(Math.log(r / RATIOS[i]!)) < 0.04) related = true;
     return !related || this.pulseSalience(this.grid[to]!) > this.pulseSalience(this.grid[from]!);
+  }
+
+  /**
+   * A challenger to a nearby tempo (within LOST_MAX_STEP) must be borne out by the pulse: its beats
+   * collect at least the onset mass of the current tempo's (at their best phases). A short window
+   * spanning a rest of the player, or a few loud syncopated chords, may prefer a tempo 5-15 % off
+   * whose beats miss the onsets; a real step moves the onsets onto the new beats.
+   */
+  private pulseHolds(to: number, from: number): boolean {
+    if (Math.abs(Math.log(this.grid[to]! / this.grid[from]!)) >= LOST_MAX_STEP) return true;
+    return this.pulseSalience(this.grid[to]!) >= this.pulseSalience(this.grid[from]!);
   }
 
   /**
