@@ -5,6 +5,7 @@ import { analyzeSignal } from "./analyze.js";
 import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeaturesInto } from "./features.js";
 import { CausalTracker } from "./tracker.js";
+import { compingSignal, type CompChord } from "./test-comping.js";
 import {
   DRUM_PATTERNS,
   beatTimesOf,
@@ -280,6 +281,34 @@ describe("beat tracker: played comping", () => {
     const early = events.filter((e) => e.frame / SR < 12.9);
     expect(liveRecall(early, before, 5)).toBeGreaterThan(0.9);
     expect(precision(early, before, 5)).toBeGreaterThan(0.9);
+  });
+});
+
+describe("beat tracker: comping held at 2:3 of the beat", () => {
+  it("corrects finger-style comping at 145 BPM estimated at 2:3 of it (97 BPM) from the start", () => {
+    // The thumb on every beat, the fingers on beat 1 and the "and"s of 2 and 3: the accents make
+    // the comb prefer the dotted quarter from the first estimate on, and no window ever challenged
+    // it (the beats sat at 97 BPM throughout). The onsets fill the beats and half-beats of 145 BPM.
+    const chart: CompChord[] = [
+      { label: "A:min", midis: [57, 60, 64, 67], bass: [45, 52] },
+      { label: "D:min", midis: [57, 60, 62, 65], bass: [50, 45] },
+      { label: "G:maj", midis: [55, 59, 62, 65], bass: [43, 50] },
+      { label: "C:maj", midis: [55, 60, 64, 67], bass: [48, 55] },
+    ];
+    const beat = 60 / 145;
+    const { signal, duration } = compingSignal(
+      [...chart, ...chart, ...chart, ...chart].slice(0, 14),
+      { beat, beatsPerChord: 4, style: "finger", seed: 6, start: 0.3 },
+      SR,
+    );
+    const beats: number[] = [];
+    for (let t = 0.3; t < duration - 1; t += beat) beats.push(t);
+    const { events } = analyzeSignal(signal, SR);
+    const late = beats.filter((t) => t >= 6);
+    const held = late.filter((t) => Math.abs(tempoAt(events, t) - 145) / 145 < 0.04).length;
+    expect(held / late.length).toBeGreaterThan(0.95);
+    expect(liveRecall(events, beats, 6)).toBeGreaterThan(0.9);
+    expect(precision(events, beats, 6)).toBeGreaterThan(0.9);
   });
 });
 

@@ -30,7 +30,9 @@
  * - Metrical ratio check: a comb over the autocorrelation can prefer the dotted-eighth grid of a
  *   busy pattern (4:3 of the beat). The onset mass that the beats of the tempo 3/4 and 4/3 of
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
- *   is damped in the observation and the challengers may not bring it back.
+ *   is damped in the observation and the challengers may not bring it back. Comping's 3-3-2
+ *   accents can hold the estimate at 2:3 of the beat from the start: the tempo 3/2 (or 2/3) of
+ *   the current one whose beats and half-beats the recent onsets fill clearly more replaces it.
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
  *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
  *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
@@ -113,6 +115,11 @@ const RATIO_MARGIN = 1.15;
 const RATIO_UPDATES = 3;
 /** Only tempi that the observation itself supports this much (relative to the current one). */
 const RATIO_MIN_OBS = 0.6;
+/** 2:3 and 3:2 of the current tempo (the dotted-quarter grid of comping's 3-3-2 accents, or the
+ * beat under it) replace it when the recent strong onsets fall on its beats and half-beats (see
+ * coverage) THIRD_MARGIN times as much, for RATIO_UPDATES updates in a row: a played part's
+ * eighth notes fill the half-beats of the true beat only. */
+const THIRD_MARGIN = 1.4;
 /** Observation factor near a relative found clearly weaker. */
 const RATIO_DAMP = 0.5;
 /** A restart of the tempo filter (a step or a challenger, not an octave) must be borne out by the
@@ -275,6 +282,9 @@ export class BeatTracker {
   /** States of 3:4 / 4:3 relatives found clearly weaker at the last update (-1: none). */
   private readonly damped = new Int32Array(RATIOS.length).fill(-1);
   private ratioCount = 0;
+  /** (the same for the 2:3 / 3:2 check, see THIRD_MARGIN) */
+  private thirdCandidate = -1;
+  private thirdCount = 0;
   private longChallenger = -1;
   private longCount = 0;
   private firstEstimate = Infinity;
@@ -1229,6 +1239,7 @@ export class BeatTracker {
       this.longCount = 0;
     }
     if (!held) best = this.checkRatios(best);
+    if (!held) best = this.checkThirds(best);
     // Refine within the grid step by a parabola through the neighbouring beliefs.
     const l = belief[best - 1] ?? 0;
     const c = belief[best]!;
@@ -1279,6 +1290,39 @@ export class BeatTracker {
       total += belief[s]!;
     }
     for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    this.changed = true;
+    return cand;
+  }
+
+  /**
+   * A 2:3 or 3:2 metrical error (see THIRD_MARGIN): the relative, supported by the observation,
+   * whose beats and half-beats the recent onsets fill clearly more for RATIO_UPDATES updates in a
+   * row replaces the current tempo. Returns the state.
+   */
+  private checkThirds(best: number): number {
+    const b = this.grid[best]!;
+    let cand = -1;
+    let candValue = THIRD_MARGIN * this.coverage((60 * this.hopRate) / b);
+    for (const r of [2 / 3, 3 / 2]) {
+      const s = this.peakNear(b * r);
+      if (s < 0 || this.raw[s]! < RATIO_MIN_OBS * this.raw[best]!) continue;
+      const v = this.coverage((60 * this.hopRate) / this.grid[s]!);
+      if (v > candValue) {
+        candValue = v;
+        cand = s;
+      }
+    }
+    if (cand < 0) {
+      this.thirdCount = 0;
+      return best;
+    }
+    if (this.thirdCandidate >= 0 && Math.abs(this.thirdCandidate - cand) <= 3) this.thirdCount++;
+    else this.thirdCount = 1;
+    this.thirdCandidate = cand;
+    if (this.thirdCount < RATIO_UPDATES) return best;
+    this.thirdCount = 0;
+    this.thirdCandidate = -1;
+    this.restartBelief(cand);
     this.changed = true;
     return cand;
   }

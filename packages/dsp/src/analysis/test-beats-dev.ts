@@ -8,6 +8,7 @@ import { frames } from "@performia/protocol";
 import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
 import { CausalTracker } from "./tracker.js";
+import { compingSignal, type CompChord } from "./test-comping.js";
 import {
   DRUM_PATTERNS,
   beatTimesOf,
@@ -151,6 +152,19 @@ const cases: Case[] = [
     })),
   ),
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
+  // Comping on the string model of test-comping.ts (finger: bossa-like; strum: down/up strokes).
+  ...(
+    [
+      ["finger", 100, 3],
+      ["finger", 118, 4],
+      ["finger", 124, 9],
+      ["finger", 132, 5],
+      ["finger", 145, 6],
+      ["strum", 90, 7],
+      ["strum", 126, 8],
+      ["strum", 140, 10],
+    ] as const
+  ).map(([style, bpm, seed]) => ({ name: `comp-${style}${bpm}`, make: () => compCase(style, bpm, seed) })),
 ];
 
 function clickCase(bpm: number): ReturnType<Case["make"]> {
@@ -194,6 +208,21 @@ function bossaCase(
     for (let s = 0; s < strings; s++) notes.push({ t: t + 0.006 * s, hz: chord[s]!, duration: 0.3 });
   }
   return { audio: pluckedNotes(notes, dur, SR), beats, bpmAt: () => bpm, steps: [] };
+}
+
+const CHART: CompChord[] = [
+  { label: "A:min", midis: [57, 60, 64, 67], bass: [45, 52] },
+  { label: "D:min", midis: [57, 60, 62, 65], bass: [50, 45] },
+  { label: "G:maj", midis: [55, 59, 62, 65], bass: [43, 50] },
+  { label: "C:maj", midis: [55, 60, 64, 67], bass: [48, 55] },
+];
+function compCase(style: "finger" | "strum", bpm: number, seed: number): ReturnType<Case["make"]> {
+  const beat = 60 / bpm;
+  const chart = [...CHART, ...CHART, ...CHART, ...CHART].slice(0, Math.ceil(22 / (4 * beat)));
+  const { signal, duration } = compingSignal(chart, { beat, beatsPerChord: 4, style, seed, start: 0.3 }, SR);
+  const beats: number[] = [];
+  for (let t = 0.3; t < duration - 1; t += beat) beats.push(t);
+  return { audio: signal, beats, bpmAt: () => bpm, steps: [] };
 }
 
 const PER = 32 + 12 + 4 + 1;
@@ -335,7 +364,10 @@ for (const c of cases) {
   if (process.env.BEATDEBUG) debugPrint(m.beats, m.bpmAt, r);
 }
 // Corpus files.
-for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"]) {
+// (more corpus directories, e.g. the bench's noisy copy: BEATDEV_DIRS=dir1,dir2)
+const extraDirs = (process.env.BEATDEV_DIRS ?? "").split(",").filter(Boolean);
+for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real", ...extraDirs]) {
+  const tag = extraDirs.includes(dir) ? `x${extraDirs.indexOf(dir)}-` : "";
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "manifest.json")) {
     const gt = JSON.parse(readFileSync(`${dir}/${file}`, "utf8")) as {
       beats?: number[];
@@ -345,7 +377,7 @@ for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"])
     if (!gt.beats || !gt.tempo || !file.includes(filter)) continue;
     const name = file.replace(/\.json$/, "");
     const audio = readWav(`${dir}/${name}.wav`);
-    const r = track(featuresOf("corpus-" + name, audio), missEvery);
+    const r = track(featuresOf("corpus-" + tag + name, audio), missEvery);
     cpu += r.cpuMs;
     secs += audio.length / SR;
     const tempo = gt.tempo;
@@ -355,7 +387,7 @@ for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"])
       return b;
     };
     const steps = (gt.tempoChanges ?? []).filter((x) => x.type === "step").map((x) => x.t);
-    rows.push(["*" + name.slice(0, 22), score(gt.beats, bpmAt, steps, r)]);
+    rows.push(["*" + (tag + name).slice(0, 22), score(gt.beats, bpmAt, steps, r)]);
     if (process.env.BEATDEBUG) debugPrint(gt.beats, bpmAt, r);
   }
 }
