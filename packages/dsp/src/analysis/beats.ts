@@ -33,6 +33,9 @@
  *   is damped in the observation and the challengers may not bring it back. Comping's 3-3-2
  *   accents can hold the estimate at 2:3 of the beat from the start: the tempo 3/2 (or 2/3) of
  *   the current one whose beats and half-beats the recent onsets fill clearly more replaces it.
+ * - Uniform pulse: with a kick drum (or clicks), the octave below the current tempo is damped in
+ *   the observation while its half-beats collect nearly what its beats do (no slower beat is
+ *   marked; the log-Gaussian prior alone would halve a 190 BPM click).
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
  *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
  *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
@@ -122,6 +125,12 @@ const RATIO_MIN_OBS = 0.6;
 const THIRD_MARGIN = 1.4;
 /** Observation factor near a relative found clearly weaker. */
 const RATIO_DAMP = 0.5;
+/** The octave below the current tempo is damped the same way when its half-beats (the current
+ * beats in between its own) collect LEVEL_UNIFORM of what its beats collect: a uniform pulse (a
+ * click at 190 BPM, a rock beat's kicks and snares at 180) has no slower beat, and the prior alone
+ * would halve it. Not without a kick drum (comping's chords on the half-beats outweigh the bass
+ * on the beats). */
+const LEVEL_UNIFORM = 0.85;
 /** A restart of the tempo filter (a step or a challenger, not an octave) must be borne out by the
  * recent onsets: the strong onsets of the last COVER_SECONDS (IOI_LOST of the usual peak), weighted
  * by their strength, must fall on the beats and half-beats of the new tempo (within COVER_TOL of a
@@ -1139,6 +1148,16 @@ export class BeatTracker {
       }
     }
 
+    // A uniform pulse: the octave below is not the beat (see LEVEL_UNIFORM).
+    if (this.period > 0 && this.lastBeat >= 0 && this.kick > KICK_LIKE) {
+      const below = this.peakNear(this.bpm / 2);
+      if (below >= 0 && this.halfShare(2 * this.period) >= LEVEL_UNIFORM) {
+        for (let k = Math.max(0, below - 3); k <= Math.min(states - 1, below + 3); k++) {
+          obsSum -= obs[k]! * (1 - RATIO_DAMP);
+          obs[k] = obs[k]! * RATIO_DAMP;
+        }
+      }
+    }
     // After a re-anchoring the windows still hold mostly the old tempo: only refine near the new one.
     if (this.hop < this.holdUntil) {
       for (let s = 0; s < states; s++) {
@@ -1489,6 +1508,20 @@ export class BeatTracker {
       if (w > 0 && v / w > best) best = v / w;
     }
     return best;
+  }
+
+  /** Mean detection-function peak (±3 hops) at the half-beats over that at the beats of a grid of
+   * period `p` hops through the tracker's last beat, over its last RATIO_BEATS beats (0: none). */
+  private halfShare(p: number): number {
+    let on = 0;
+    let off = 0;
+    for (let k = 0; k < RATIO_BEATS; k++) {
+      const b = this.lastBeat - k * p;
+      if (b - p / 2 - 4 <= this.hop - this.capacity || b - p / 2 < 4) break;
+      on += this.peakAround(b);
+      off += this.peakAround(b - p / 2);
+    }
+    return on > 0 ? off / on : 0;
   }
 
   /** Largest value of `o` within ±2 states of `s`. */

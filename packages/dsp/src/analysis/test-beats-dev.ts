@@ -76,6 +76,13 @@ function drumCase(
 }
 
 const cases: Case[] = [
+  ...[50, 55, 180, 190, 200].map((b) => ({ name: `click${b}`, make: () => clickCase(b) })),
+  ...[50, 60, 180, 200].map((b, i) =>
+    drumCase(`rock${b}`, "rock", "const", b, b, { seed: 80 + i, dur: b < 100 ? 20 : 14 }),
+  ),
+  ...[55, 190].map((b, i) =>
+    drumCase(`sparse${b}`, "sparse", "const", b, b, { seed: 84 + i, dur: b < 100 ? 20 : 14 }),
+  ),
   { name: "click60", make: () => clickCase(60) },
   { name: "click120", make: () => clickCase(120) },
   { name: "click180", make: () => clickCase(180) },
