@@ -30,11 +30,19 @@
  * - Metrical ratio check: a comb over the autocorrelation can prefer the dotted-eighth grid of a
  *   busy pattern (4:3 of the beat). The onset mass that the beats of the tempo 3/4 and 4/3 of
  *   the current one collect at their best phase (over 6 beats) decides; a relative found weaker
- *   is damped in the observation and the challengers may not bring it back.
+ *   is damped in the observation and the challengers may not bring it back. Comping's 3-3-2
+ *   accents can hold the estimate at 2:3 of the beat from the start: the tempo 3/2 (or 2/3) of
+ *   the current one whose beats and half-beats the recent onsets fill clearly more replaces it.
+ * - Uniform pulse: with a kick drum (or clicks), the octave below the current tempo is damped in
+ *   the observation while its half-beats collect nearly what its beats do (no slower beat is
+ *   marked; the log-Gaussian prior alone would halve a 190 BPM click).
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
  *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
  *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
  *   phase is then re-derived from the last 1.5 s only (the part at the new tempo).
+ *   Neither it nor a short-window challenger moves to 2:3 or 3:2 of the tempo (a metrical relative:
+ *   played comping's 3-3-2 accents), and a challenger nearer than that must collect at its beats
+ *   at least the onset mass of the current tempo's (a rest of the player is not a step).
  * - Onset re-anchoring (faster still, from the onsets themselves): a strong onset off the beat
  *   grid, one period of a plausible new tempo (or two, with an onset in between) after the last
  *   onset on a beat, with every strong onset in between on the new half-beats, while the old
@@ -81,7 +89,11 @@ const STEP_PULSE_MARGIN = 1.35;
  * beats collected (they have lost the onsets). */
 const LOST_BEATS = 3;
 const LOST_MARGIN = 2.5;
-/** (natural log of the largest step it may take: not to 2:3 or 3:2 of the current tempo) */
+/** Natural log of the largest step the fast step detector (either way) may take, and of the
+ * largest challenger that must also collect at least the onset mass of the current tempo's beats:
+ * not to 2:3 or 3:2 of the current tempo. Those are metrical relatives, not steps: played comping's
+ * 3-3-2 accents make the short windows prefer the dotted-quarter grid for a while, and the long
+ * window's challenger (with the coverage test) judges them. */
 const LOST_MAX_STEP = 0.35;
 const GRID_STEP = 1.01;
 const TRANSITION_SIGMA = 2;
@@ -106,8 +118,19 @@ const RATIO_MARGIN = 1.15;
 const RATIO_UPDATES = 3;
 /** Only tempi that the observation itself supports this much (relative to the current one). */
 const RATIO_MIN_OBS = 0.6;
+/** 2:3 and 3:2 of the current tempo (the dotted-quarter grid of comping's 3-3-2 accents, or the
+ * beat under it) replace it when the recent strong onsets fall on its beats and half-beats (see
+ * coverage) THIRD_MARGIN times as much, for RATIO_UPDATES updates in a row: a played part's
+ * eighth notes fill the half-beats of the true beat only. */
+const THIRD_MARGIN = 1.4;
 /** Observation factor near a relative found clearly weaker. */
 const RATIO_DAMP = 0.5;
+/** The octave below the current tempo is damped the same way when its half-beats (the current
+ * beats in between its own) collect LEVEL_UNIFORM of what its beats collect: a uniform pulse (a
+ * click at 190 BPM, a rock beat's kicks and snares at 180) has no slower beat, and the prior alone
+ * would halve it. Not without a kick drum (comping's chords on the half-beats outweigh the bass
+ * on the beats). */
+const LEVEL_UNIFORM = 0.85;
 /** A restart of the tempo filter (a step or a challenger, not an octave) must be borne out by the
  * recent onsets: the strong onsets of the last COVER_SECONDS (IOI_LOST of the usual peak), weighted
  * by their strength, must fall on the beats and half-beats of the new tempo (within COVER_TOL of a
@@ -268,6 +291,9 @@ export class BeatTracker {
   /** States of 3:4 / 4:3 relatives found clearly weaker at the last update (-1: none). */
   private readonly damped = new Int32Array(RATIOS.length).fill(-1);
   private ratioCount = 0;
+  /** (the same for the 2:3 / 3:2 check, see THIRD_MARGIN) */
+  private thirdCandidate = -1;
+  private thirdCount = 0;
   private longChallenger = -1;
   private longCount = 0;
   private firstEstimate = Infinity;
@@ -1122,6 +1148,16 @@ export class BeatTracker {
       }
     }
 
+    // A uniform pulse: the octave below is not the beat (see LEVEL_UNIFORM).
+    if (this.period > 0 && this.lastBeat >= 0 && this.kick > KICK_LIKE) {
+      const below = this.peakNear(this.bpm / 2);
+      if (below >= 0 && this.halfShare(2 * this.period) >= LEVEL_UNIFORM) {
+        for (let k = Math.max(0, below - 3); k <= Math.min(states - 1, below + 3); k++) {
+          obsSum -= obs[k]! * (1 - RATIO_DAMP);
+          obs[k] = obs[k]! * RATIO_DAMP;
+        }
+      }
+    }
     // After a re-anchoring the windows still hold mostly the old tempo: only refine near the new one.
     if (this.hop < this.holdUntil) {
       for (let s = 0; s < states; s++) {
@@ -1162,7 +1198,8 @@ export class BeatTracker {
     for (let s = 0; s < states; s++) if (so[s]! > so[sBest]!) sBest = s;
     if (held || !(so[sBest]! > CHALLENGER_RATIO * this.bestNear(so, best) && this.plausibleStep(sBest, best)))
       sBest = -1;
-    else if (!this.pulseAgrees(sBest, best) || !this.covers(sBest, best)) sBest = -1;
+    else if (!this.pulseAgrees(sBest, best) || !this.covers(sBest, best) || !this.pulseHolds(sBest, best))
+      sBest = -1;
     if (sBest >= 0) {
       if (this.challenger >= 0 && Math.abs(this.challenger - sBest) <= 3) this.challengerCount++;
       else {
@@ -1221,6 +1258,7 @@ export class BeatTracker {
       this.longCount = 0;
     }
     if (!held) best = this.checkRatios(best);
+    if (!held) best = this.checkThirds(best);
     // Refine within the grid step by a parabola through the neighbouring beliefs.
     const l = belief[best - 1] ?? 0;
     const c = belief[best]!;
@@ -1275,6 +1313,39 @@ export class BeatTracker {
     return cand;
   }
 
+  /**
+   * A 2:3 or 3:2 metrical error (see THIRD_MARGIN): the relative, supported by the observation,
+   * whose beats and half-beats the recent onsets fill clearly more for RATIO_UPDATES updates in a
+   * row replaces the current tempo. Returns the state.
+   */
+  private checkThirds(best: number): number {
+    const b = this.grid[best]!;
+    let cand = -1;
+    let candValue = THIRD_MARGIN * this.coverage((60 * this.hopRate) / b);
+    for (const r of [2 / 3, 3 / 2]) {
+      const s = this.peakNear(b * r);
+      if (s < 0 || this.raw[s]! < RATIO_MIN_OBS * this.raw[best]!) continue;
+      const v = this.coverage((60 * this.hopRate) / this.grid[s]!);
+      if (v > candValue) {
+        candValue = v;
+        cand = s;
+      }
+    }
+    if (cand < 0) {
+      this.thirdCount = 0;
+      return best;
+    }
+    if (this.thirdCandidate >= 0 && Math.abs(this.thirdCandidate - cand) <= 3) this.thirdCount++;
+    else this.thirdCount = 1;
+    this.thirdCandidate = cand;
+    if (this.thirdCount < RATIO_UPDATES) return best;
+    this.thirdCount = 0;
+    this.thirdCandidate = -1;
+    this.restartBelief(cand);
+    this.changed = true;
+    return cand;
+  }
+
   /** The fast step detector (see STEP_HISTORY_SECONDS); returns the (possibly new) state. */
   private checkStep(best: number): number {
     const vo = this.stepObs;
@@ -1282,11 +1353,11 @@ export class BeatTracker {
     for (let s = 0; s < vo.length; s++) if (vo[s]! > vo[c]!) c = s;
     const ok =
       this.plausibleStep(c, best) &&
+      Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
       vo[c]! > STEP_RATIO * this.bestNear(vo, best) &&
       (this.pulseSalience(this.grid[c]!, STEP_PULSE_BEATS) >
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
-        (Math.abs(Math.log(this.grid[c]! / this.grid[best]!)) < LOST_MAX_STEP &&
-          this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS)));
+        this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS));
     if (!ok || !this.covers(c, best)) {
       this.stepCandidate = -1;
       this.stepCount = 0;
@@ -1380,6 +1451,17 @@ export class BeatTracker {
   }
 
   /**
+   * A challenger to a nearby tempo (within LOST_MAX_STEP) must be borne out by the pulse: its beats
+   * collect at least the onset mass of the current tempo's (at their best phases). A short window
+   * spanning a rest of the player, or a few loud syncopated chords, may prefer a tempo 5-15 % off
+   * whose beats miss the onsets; a real step moves the onsets onto the new beats.
+   */
+  private pulseHolds(to: number, from: number): boolean {
+    if (Math.abs(Math.log(this.grid[to]! / this.grid[from]!)) >= LOST_MAX_STEP) return true;
+    return this.pulseSalience(this.grid[to]!) >= this.pulseSalience(this.grid[from]!);
+  }
+
+  /**
    * An early octave correction must be borne out by the onsets: halving only when the beats of
    * the slower level collect clearly more than the current ones (the dropped beats were weak),
    * doubling only when the faster level's beats collect nearly as much (the added ones are real).
@@ -1426,6 +1508,20 @@ export class BeatTracker {
       if (w > 0 && v / w > best) best = v / w;
     }
     return best;
+  }
+
+  /** Mean detection-function peak (±3 hops) at the half-beats over that at the beats of a grid of
+   * period `p` hops through the tracker's last beat, over its last RATIO_BEATS beats (0: none). */
+  private halfShare(p: number): number {
+    let on = 0;
+    let off = 0;
+    for (let k = 0; k < RATIO_BEATS; k++) {
+      const b = this.lastBeat - k * p;
+      if (b - p / 2 - 4 <= this.hop - this.capacity || b - p / 2 < 4) break;
+      on += this.peakAround(b);
+      off += this.peakAround(b - p / 2);
+    }
+    return on > 0 ? off / on : 0;
   }
 
   /** Largest value of `o` within ±2 states of `s`. */

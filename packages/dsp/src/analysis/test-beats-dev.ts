@@ -8,6 +8,7 @@ import { frames } from "@performia/protocol";
 import { analysisConfig } from "./config.js";
 import { createHopFeatures, extractFeaturesInto, type HopFeatures } from "./features.js";
 import { CausalTracker } from "./tracker.js";
+import { compingSignal, type CompChord } from "./test-comping.js";
 import {
   DRUM_PATTERNS,
   beatTimesOf,
@@ -17,6 +18,7 @@ import {
   melodyOver,
   mix,
   pluckedNotes,
+  rng,
   withNoise,
 } from "./test-signals.js";
 
@@ -74,6 +76,13 @@ function drumCase(
 }
 
 const cases: Case[] = [
+  ...[50, 55, 180, 190, 200].map((b) => ({ name: `click${b}`, make: () => clickCase(b) })),
+  ...[50, 60, 180, 200].map((b, i) =>
+    drumCase(`rock${b}`, "rock", "const", b, b, { seed: 80 + i, dur: b < 100 ? 20 : 14 }),
+  ),
+  ...[55, 190].map((b, i) =>
+    drumCase(`sparse${b}`, "sparse", "const", b, b, { seed: 84 + i, dur: b < 100 ? 20 : 14 }),
+  ),
   { name: "click60", make: () => clickCase(60) },
   { name: "click120", make: () => clickCase(120) },
   { name: "click180", make: () => clickCase(180) },
@@ -130,7 +139,39 @@ const cases: Case[] = [
   drumCase("break80", "breakbeat", "const", 80, 80, { seed: 72, dur: 16 }),
   drumCase("break140mel", "breakbeat", "const", 140, 140, { seed: 73, extra: "melody" }),
   { name: "stabsonly120", make: () => stabsCase(120, [0], 24) },
+  { name: "bossa129", make: () => bossaCase(129, 20, 2) },
+  { name: "bossa118gap", make: () => bossaCase(118, 22, 4, [11, 12.6]) },
+  { name: "bossa135gap", make: () => bossaCase(135, 22, 5, [9, 10.2]) },
+  { name: "bossa104gaps", make: () => bossaCase(104, 24, 6, [8, 9.3, 15, 16.5]) },
+  { name: "bossa142", make: () => bossaCase(142, 20, 7) },
+  { name: "bossa96gap", make: () => bossaCase(96, 22, 8, [12, 13.5]) },
+  // Comping with a rest of a bar or so, and with a share of its notes left out (varied comping).
+  ...[120, 125, 129, 133, 138].flatMap((b, i) =>
+    [1.0, 1.3].map((len, j) => ({
+      name: `bossaRest${b}r${len}`,
+      make: () => bossaCase(b, 22, 40 + i * 2 + j, [11 + i * 0.3, 11 + i * 0.3 + len]),
+    })),
+  ),
+  ...[112, 121, 127, 131, 136, 144].flatMap((b, i) =>
+    [0.15, 0.3].map((d, j) => ({
+      name: `bossaVar${b}d${d}`,
+      make: () => bossaCase(b, 22, 60 + i * 2 + j, [12 + i * 0.2, 13.1 + i * 0.2], d),
+    })),
+  ),
   { name: "stabs2-140to112", make: () => stabsCase(140, [0, 0.5], 25, 112) },
+  // Comping on the string model of test-comping.ts (finger: bossa-like; strum: down/up strokes).
+  ...(
+    [
+      ["finger", 100, 3],
+      ["finger", 118, 4],
+      ["finger", 124, 9],
+      ["finger", 132, 5],
+      ["finger", 145, 6],
+      ["strum", 90, 7],
+      ["strum", 126, 8],
+      ["strum", 140, 10],
+    ] as const
+  ).map(([style, bpm, seed]) => ({ name: `comp-${style}${bpm}`, make: () => compCase(style, bpm, seed) })),
 ];
 
 function clickCase(bpm: number): ReturnType<Case["make"]> {
@@ -142,6 +183,53 @@ function stabsCase(bpm: number, pos: number[], seed: number, to?: number): Retur
   const bpmAt = curve(to ? "step" : "const", bpm, to ?? bpm);
   const beats = beatTimesOf(14, bpmAt, 0.25);
   return { audio: pluckedNotes(chordStabs(beats, pos, seed), 14, SR), beats, bpmAt, steps: to ? [6] : [] };
+}
+
+/**
+ * Bossa nova comping (as in beats.test.ts): the thumb's bass on beats 1 and 3, four-note chords on
+ * the 3-3-2 accents of a two-bar cycle, softer two-note chords on the other off-beats, every
+ * attack ±20 ms; `rests` (pairs of times) are stretches where the player stops.
+ */
+function bossaCase(
+  bpm: number,
+  dur: number,
+  seed: number,
+  rests: number[] = [],
+  drop = 0,
+): ReturnType<Case["make"]> {
+  const beats = beatTimesOf(dur, () => bpm, 0.25);
+  const eighth = 30 / bpm;
+  const random = rng(seed);
+  const notes: { t: number; hz: number; duration: number }[] = [];
+  const chord = [196, 247, 294, 370];
+  const accents = new Set([0, 3, 6, 8, 11, 14]);
+  for (let i = 0; beats[0]! + i * eighth < dur - 0.5; i++) {
+    const t = beats[0]! + i * eighth + (random() - 0.5) * 0.04;
+    let rest = false;
+    for (let k = 0; k + 1 < rests.length; k += 2) if (t >= rests[k]! && t < rests[k + 1]!) rest = true;
+    if (rest) continue;
+    if (drop > 0 && random() < drop) continue;
+    const pos = i % 16;
+    if (pos % 4 === 0) notes.push({ t, hz: pos % 8 === 0 ? 82.4 : 123.5, duration: 0.4 });
+    const strings = accents.has(pos) ? 4 : pos % 2 === 1 ? 2 : 0;
+    for (let s = 0; s < strings; s++) notes.push({ t: t + 0.006 * s, hz: chord[s]!, duration: 0.3 });
+  }
+  return { audio: pluckedNotes(notes, dur, SR), beats, bpmAt: () => bpm, steps: [] };
+}
+
+const CHART: CompChord[] = [
+  { label: "A:min", midis: [57, 60, 64, 67], bass: [45, 52] },
+  { label: "D:min", midis: [57, 60, 62, 65], bass: [50, 45] },
+  { label: "G:maj", midis: [55, 59, 62, 65], bass: [43, 50] },
+  { label: "C:maj", midis: [55, 60, 64, 67], bass: [48, 55] },
+];
+function compCase(style: "finger" | "strum", bpm: number, seed: number): ReturnType<Case["make"]> {
+  const beat = 60 / bpm;
+  const chart = [...CHART, ...CHART, ...CHART, ...CHART].slice(0, Math.ceil(22 / (4 * beat)));
+  const { signal, duration } = compingSignal(chart, { beat, beatsPerChord: 4, style, seed, start: 0.3 }, SR);
+  const beats: number[] = [];
+  for (let t = 0.3; t < duration - 1; t += beat) beats.push(t);
+  return { audio: signal, beats, bpmAt: () => bpm, steps: [] };
 }
 
 const PER = 32 + 12 + 4 + 1;
@@ -283,7 +371,10 @@ for (const c of cases) {
   if (process.env.BEATDEBUG) debugPrint(m.beats, m.bpmAt, r);
 }
 // Corpus files.
-for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"]) {
+// (more corpus directories, e.g. the bench's noisy copy: BEATDEV_DIRS=dir1,dir2)
+const extraDirs = (process.env.BEATDEV_DIRS ?? "").split(",").filter(Boolean);
+for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real", ...extraDirs]) {
+  const tag = extraDirs.includes(dir) ? `x${extraDirs.indexOf(dir)}-` : "";
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "manifest.json")) {
     const gt = JSON.parse(readFileSync(`${dir}/${file}`, "utf8")) as {
       beats?: number[];
@@ -293,7 +384,7 @@ for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"])
     if (!gt.beats || !gt.tempo || !file.includes(filter)) continue;
     const name = file.replace(/\.json$/, "");
     const audio = readWav(`${dir}/${name}.wav`);
-    const r = track(featuresOf("corpus-" + name, audio), missEvery);
+    const r = track(featuresOf("corpus-" + tag + name, audio), missEvery);
     cpu += r.cpuMs;
     secs += audio.length / SR;
     const tempo = gt.tempo;
@@ -303,7 +394,7 @@ for (const dir of ["/work/shared/corpus/synthetic", "/work/shared/corpus/real"])
       return b;
     };
     const steps = (gt.tempoChanges ?? []).filter((x) => x.type === "step").map((x) => x.t);
-    rows.push(["*" + name.slice(0, 22), score(gt.beats, bpmAt, steps, r)]);
+    rows.push(["*" + (tag + name).slice(0, 22), score(gt.beats, bpmAt, steps, r)]);
     if (process.env.BEATDEBUG) debugPrint(gt.beats, bpmAt, r);
   }
 }
