@@ -352,6 +352,8 @@ const FMIN7: CompChord = { label: "F:min7", midis: [56, 60, 63, 68], bass: [41, 
 const FMIN9: CompChord = { label: "F:min9", midis: [56, 60, 63, 67], bass: [41, 48] };
 const BB9: CompChord = { label: "A#:9", midis: [56, 60, 62, 67], bass: [46, 41] };
 const EBMAJ9: CompChord = { label: "D#:maj9", midis: [55, 58, 62, 65], bass: [51, 46] };
+/** Rootless: C-Eb-G-Bb, the notes of Cm7, over the Ab in the bass. */
+const ABMAJ9: CompChord = { label: "G#:maj9", midis: [55, 58, 60, 63], bass: [44, 51] };
 
 /** Seeds of the comping generator's humanisation (levels, timing, phases): each test plays every one. */
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -415,6 +417,13 @@ describe("guitar comping (each chart played with several humanisations)", () => 
     const chart = [FMIN9, BB9, EBMAJ9, EBMAJ9, FMIN9, BB9, EBMAJ9, EBMAJ9];
     expect(meanAccuracy(chart, { style: "finger", body: 0 })).toBeGreaterThanOrEqual(0.9);
     expect(meanAccuracy(chart, { style: "strum", body: 0 })).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("reads rootless maj9 voicings by the bass: Ebmaj9 as G-Bb-D-F (Gm7) over Eb, Abmaj9 as C-Eb-G-Bb (Cm7) over Ab", () => {
+    // Without the bass the upper notes spell the minor seventh chord a third up: Gm7 and Cm7.
+    const chart = [EBMAJ9, ABMAJ9, EBMAJ9, ABMAJ9];
+    expect(meanAccuracy(chart, { style: "finger" })).toBeGreaterThanOrEqual(0.93);
+    expect(meanAccuracy(chart, { style: "strum" })).toBeGreaterThanOrEqual(0.78);
   });
 
   it("hears inversions by their root (C - G/B - Am7 - C/G, the bass walking down)", () => {
