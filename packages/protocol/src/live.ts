@@ -94,6 +94,11 @@ export type LiveNote = z.infer<typeof LiveNote>;
 export const LiveFrame = z.object({
   /** Performance time of the frame (seconds since the first input block). */
   t: z.number().min(0),
+  /**
+   * The engine's wall clock (ms since the epoch) when it made the frame: a client on the same
+   * machine knows how old a frame is on arrival, and carries the beat on from then.
+   */
+  wallMs: z.number(),
   session: z.string().nullable(),
   position: z.object({
     section: z.string(),

@@ -110,6 +110,7 @@ export class FrameBuilder {
     const waits = percentiles(stage.roundTripMs, stage.roundTrips, this.waitScratch);
     return {
       t: figures.frames / sampleRate,
+      wallMs: Date.now(),
       session: this.session,
       position: {
         section: p.section,

@@ -12,6 +12,8 @@ export interface LiveView {
   /** The newest frame, and when it arrived (performance.now()). */
   readonly frame: LiveFrame | null;
   readonly receivedAt: number;
+  /** How old the frame was when it arrived (ms: the engine's clock to this page's, same machine). */
+  readonly ageMs: number;
   /** Notes per agent, newest last (a few seconds' worth), with the frame time they came in. */
   readonly notes: Map<string, LiveNote[]>;
   readonly frames: number;
@@ -25,7 +27,7 @@ const NOTES_KEPT_SECONDS = 6;
  */
 export class LiveStore {
   readonly view: { current: LiveView } = {
-    current: { frame: null, receivedAt: 0, notes: new Map(), frames: 0 },
+    current: { frame: null, receivedAt: 0, ageMs: 0, notes: new Map(), frames: 0 },
   };
   private readonly listeners = new Set<() => void>();
   subscribe = (listener: () => void): (() => void) => {
@@ -33,6 +35,16 @@ export class LiveStore {
     return () => this.listeners.delete(listener);
   };
   frame = (): LiveFrame | null => this.view.current.frame;
+  /** The age of the last frames on arrival (about three seconds' worth). */
+  private readonly ages = new Float64Array(96);
+  private agesAt = 0;
+  /** The q-quantile of the recent frames' age on arrival, ms (null before any frame). */
+  agePercentile(q: number): number | null {
+    const n = Math.min(this.agesAt, this.ages.length);
+    if (n === 0) return null;
+    const sorted = this.ages.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.floor(q * n))]!;
+  }
   push(frame: LiveFrame): void {
     const v = this.view.current;
     const notes = v.notes;
@@ -48,7 +60,10 @@ export class LiveStore {
       while (drop < list.length && list[drop]!.start < frame.t - NOTES_KEPT_SECONDS) drop++;
       if (drop > 0) list.splice(0, drop);
     }
-    this.view.current = { frame, receivedAt: performance.now(), notes, frames: v.frames + 1 };
+    // A clock a little off (another machine) must not carry the beat far: clamp to [0, 250] ms.
+    const ageMs = Math.max(0, Math.min(250, Date.now() - frame.wallMs));
+    this.ages[this.agesAt++ % this.ages.length] = ageMs;
+    this.view.current = { frame, receivedAt: performance.now(), ageMs, notes, frames: v.frames + 1 };
     for (const l of this.listeners) l();
   }
 }
@@ -91,11 +106,16 @@ export function useLiveState(engine: Engine) {
   });
 }
 
-/** Beats since bar 1 at `now`, carried on from the last frame at its tempo (frames come every ~33 ms). */
+/**
+ * Beats since bar 1 at `now` (performance.now()), carried on at the band's tempo from when the
+ * engine made the last frame (frames come every ~33 ms): the beat shown is not behind the engine
+ * by the stream's delay.
+ */
 export function beatsNow(v: LiveView, now: number, playing: boolean): number | null {
   const f = v.frame;
   if (!f) return null;
   if (!playing) return f.position.beats;
-  const ahead = Math.min(0.25, Math.max(0, (now - v.receivedAt) / 1000));
+  // From when the engine made the frame: its age on arrival, and the time since.
+  const ahead = Math.min(0.25, Math.max(0, (v.ageMs + now - v.receivedAt) / 1000));
   return f.position.beats + (ahead * f.tempo) / 60;
 }

@@ -441,5 +441,5 @@ function RecentNotes({ store, agent, active }: { store: LiveStore; agent: string
 
 function LiveLatency({ store, active }: { store: LiveStore; active: boolean }) {
   const f = useLiveFrame(store);
-  return <LatencyStrip frame={active ? f : null} />;
+  return <LatencyStrip frame={active ? f : null} streamAgeP95={active ? store.agePercentile(0.95) : null} />;
 }

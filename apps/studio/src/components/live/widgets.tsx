@@ -172,12 +172,18 @@ export function NoteRoll({
   return <canvas ref={canvas} className="roll" width={320} height={44} aria-hidden />;
 }
 
-function ms(x: number): string {
-  return `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+function ms(x: number, digits?: number): string {
+  return `${x.toFixed(digits ?? (x < 10 ? 2 : 1))} ms`;
 }
 
 /** Latency: the engine's time per block against its budget, the analysis wait, the round trip, the device. */
-export function LatencyStrip({ frame }: { frame: LiveFrame | null }) {
+export function LatencyStrip({
+  frame,
+  streamAgeP95,
+}: {
+  frame: LiveFrame | null;
+  streamAgeP95: number | null;
+}) {
   if (!frame) return <div className="latency muted">Latency figures appear while the band plays.</div>;
   const l = frame.latency;
   const d = frame.device;
@@ -207,6 +213,10 @@ export function LatencyStrip({ frame }: { frame: LiveFrame | null }) {
       </div>
       <div>
         <span className="label">round trip</span> {ms(l.roundTripMs)}
+      </div>
+      <div title="how old the stream's frames are when they reach this page (95th percentile); the beat shown is carried on from when the engine made them">
+        <span className="label">stream</span>{" "}
+        <span data-figure="stream-age">{streamAgeP95 === null ? "–" : ms(streamAgeP95, 1)}</span>
       </div>
       <div data-figure="device">
         <span className="label">device</span> {d.status} · {d.underflows} underflows · {d.overflows} overflows
