@@ -3,9 +3,10 @@
  * the example performances (seconds each, as fast as the machine allows); and the virtual audio
  * device started (stopped by global-teardown).
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readWav, writeWav } from "@performia/engine";
 import { AUDIO_ENV, E2E } from "./env";
 
 function perform(args: string[]): void {
@@ -21,7 +22,27 @@ export function virtualAudio(args: string[]): string {
   });
 }
 
-export default function globalSetup(): void {
+/**
+ * A session interrupted for real: a long performance whose process is killed (SIGKILL) once
+ * its recording is under way. The file stays "recording" with a dead recorder: read as interrupted.
+ */
+async function interruptedSession(path: string, input: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [E2E.engineCli, "perform", "--song", "tempo-study", "--input", input, "--session", path],
+    { stdio: "ignore" },
+  );
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (existsSync(`${path}-wal`) && statSync(`${path}-wal`).size > 1_000_000) break;
+  }
+  child.kill("SIGKILL");
+  await exited;
+}
+
+export default async function globalSetup(): Promise<void> {
   virtualAudio(["start"]);
   // The engine may already serve the folder: empty it, do not replace it.
   mkdirSync(E2E.sessionsDir, { recursive: true });
@@ -42,4 +63,11 @@ export default function globalSetup(): void {
     ...["--session", join(E2E.sessionsDir, "blues-drums-rock.performia")],
     ...["--output", join(E2E.workDir, "b.wav")],
   ]);
+  // Five times the guitarist (a minute and a half): long enough to be killed half way.
+  const one = readWav(join(perf, "tempo-study-guitar.wav"));
+  const long = new Float32Array(one.samples.length * 5);
+  for (let i = 0; i < 5; i++) long.set(one.samples, i * one.samples.length);
+  const longInput = join(E2E.workDir, "long.wav");
+  writeWav(longInput, long, one.format.sampleRate);
+  await interruptedSession(join(E2E.sessionsDir, "tempo-study-killed.performia"), longInput);
 }

@@ -4,7 +4,8 @@
  * import (a good file appears, a broken one is refused with a clear message), delete after a
  * confirmation (the file is gone); and what it says when the engine is not running.
  */
-import { readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { SessionReader } from "@performia/engine";
@@ -12,6 +13,7 @@ import { duration } from "../src/lib/format";
 import { E2E } from "./env";
 
 const A = "tempo-study-bossa.performia";
+const KILLED = "tempo-study-killed.performia";
 const B = "blues-drums-rock.performia";
 
 const row = (page: Page, name: string) => page.locator(`tr[data-session="${name}"]`);
@@ -56,7 +58,7 @@ test.describe("Sessions", () => {
     await expect(page.getByText("No session matches")).toBeVisible();
     await page.getByLabel("Search sessions").fill("");
     await expect(row(page, B)).toBeVisible();
-    await page.getByLabel("Filter by status").selectOption("interrupted");
+    await page.getByLabel("Filter by status").selectOption("recording");
     await expect(page.getByText("No session matches")).toBeVisible();
     await page.getByLabel("Filter by status").selectOption("complete");
     await expect(row(page, A)).toBeVisible();
@@ -114,6 +116,44 @@ test.describe("Sessions", () => {
     await expect(page.getByRole("status")).toContainText(`Deleted ${B}`);
     await expect(row(page, B)).toHaveCount(0);
     expect(existsSync(join(E2E.sessionsDir, B))).toBe(false);
+  });
+
+  test("shows a session whose recording was killed as interrupted, and replays what was kept", async ({
+    page,
+  }) => {
+    await page.goto("/sessions");
+    await expect(row(page, KILLED)).toContainText("interrupted");
+    await page.getByLabel("Filter by status").selectOption("interrupted");
+    await expect(row(page, KILLED)).toBeVisible();
+    await expect(row(page, A)).toHaveCount(0);
+    await row(page, KILLED).getByRole("link", { name: "Tempo Study in D" }).click();
+    await expect(alert(page)).toContainText("This session was interrupted");
+    await expect(page.locator(".waves")).toHaveAttribute("data-ready", "1", { timeout: 60_000 });
+    await page.screenshot({ path: join(E2E.screenshots, "replay-interrupted.png") });
+  });
+
+  test("says there are no sessions yet, and how to make one, on an empty folder", async ({ page }) => {
+    const empty = join(E2E.workDir, "empty-sessions");
+    mkdirSync(empty, { recursive: true });
+    const port = E2E.enginePort + 3;
+    const engine = spawn(
+      process.execPath,
+      [E2E.engineCli, "serve", "--sessions", empty, "--port", String(port)],
+      {
+        stdio: "ignore",
+      },
+    );
+    try {
+      await expect
+        .poll(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status ?? 0)
+        .toBe(200);
+      await page.goto(`/sessions?engine=http://127.0.0.1:${port}`);
+      await expect(page.getByText("No sessions yet")).toBeVisible();
+      await expect(page.locator(".notice.empty")).toContainText("npm start");
+      await page.screenshot({ path: join(E2E.screenshots, "sessions-empty.png") });
+    } finally {
+      engine.kill();
+    }
   });
 
   test("says the engine is not running, and how to start it, when it cannot be reached", async ({ page }) => {
