@@ -87,20 +87,31 @@ test("performs live from the Live page, then replays, annotates, compares and me
     await page.keyboard.press("r");
     await expect.poll(() => bar(page), { timeout: 15_000 }).toBeLessThan(pressedAt);
     expect(await bar(page)).toBe(sectionStart);
+    // A jump to the B section: at the next bar line the chart is in B.
+    await page.getByLabel("Jump to section").selectOption("B");
+    await expect.poll(() => bar(page), { timeout: 10_000 }).toBe(9);
     // The arrows change the intensity (the chart's 3 → 4).
     await page.keyboard.press("ArrowUp");
     await expect(page.locator(".intensity-value")).toHaveText("4");
+    // A change made elsewhere (another client of the engine's API) shows on the page too.
+    const other = await fetch(`${E2E.engineUrl}/trpc/live.change`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ agents: { pad: { volume: 0.3 } } }),
+    });
+    expect(other.status).toBe(200);
+    await expect(page.getByLabel("pad volume")).toHaveValue("0.3");
     await expect(page.locator('[data-figure="tempo"]')).toHaveText(/^\d+\.\d$/);
     const tempo = Number(await page.locator('[data-figure="tempo"]').textContent());
     expect(tempo).toBeGreaterThan(80);
     expect(tempo).toBeLessThan(125);
     await expect(page.locator('[data-figure="position"]')).toContainText(/bar \d+ · beat \d/);
     await expect(page.locator('[data-figure="block-p99"]')).toHaveText(/ms$/);
-    // The stream's frames reach the page within a few ms; the beat is carried on from when they
-    // were made, so what the page shows is behind the engine by at most a display frame.
+    // The stream's frames reach the page within tens of ms; the beat is carried on from when they
+    // were made (up to 250 ms), so what the page shows is behind the engine by a display frame.
     const age = Number((await page.locator('[data-figure="stream-age"]').textContent())?.replace(" ms", ""));
     console.log(`live page: stream frames arrive ${age.toFixed(1)} ms after the engine made them (p95)`);
-    expect(age).toBeLessThan(50);
+    expect(age).toBeLessThan(100);
 
     // Every agent plays; the drums are switched off with their key and fall silent, the bass goes on.
     await expect.poll(() => recent(page, "drums"), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -134,8 +145,10 @@ test("performs live from the Live page, then replays, annotates, compares and me
     const changes = r.settingsChanges().map((c) => c.patch);
     r.close();
     expect(changes).toContainEqual({ form: { action: "repeat" } });
+    expect(changes).toContainEqual({ form: { action: "jump", section: "B" } });
     expect(changes).toContainEqual({ intensity: 4 });
     expect(changes).toContainEqual({ agents: { drums: { enabled: false } } });
+    expect(changes).toContainEqual({ agents: { pad: { volume: 0.3 } } });
 
     await page.getByRole("link", { name: "Sessions" }).click();
     const row = page.locator(`tr[data-session="${session}"]`);

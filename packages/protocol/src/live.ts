@@ -114,6 +114,13 @@ export const LiveFrame = z.object({
   /** The band's tempo (BPM). */
   tempo: z.number(),
   followMode: FollowMode,
+  /** The band as it is set now (whoever changed it: this client, another, the CLI). */
+  band: z.object({
+    style: z.string(),
+    /** The live intensity, or null when the chart's sections decide. */
+    intensity: Intensity.nullable(),
+    agents: z.record(AgentName, z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) })),
+  }),
   pitch: z.object({
     hz: z.number().positive().nullable(),
     /** Nearest note, e.g. "A4"; null when unvoiced. */

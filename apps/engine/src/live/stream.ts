@@ -121,6 +121,12 @@ export class FrameBuilder {
       },
       tempo: p.bpm,
       followMode: pipeline.currentSettings.followMode,
+      // The settings object is replaced on every change, never mutated: shared as it is.
+      band: {
+        style: pipeline.currentSettings.style,
+        intensity: pipeline.currentSettings.intensity,
+        agents: pipeline.currentSettings.agents,
+      },
       pitch: {
         hz,
         note: near?.note ?? null,

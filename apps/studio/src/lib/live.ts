@@ -4,7 +4,7 @@
  * drawing at the display's rate, and the performance's state polled twice a second. Browser only.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { LiveFrame, LiveNote } from "@performia/protocol";
 import type { Engine } from "./engine";
 
@@ -118,4 +118,19 @@ export function beatsNow(v: LiveView, now: number, playing: boolean): number | n
   // From when the engine made the frame: its age on arrival, and the time since.
   const ahead = Math.min(0.25, Math.max(0, (v.ageMs + now - v.receivedAt) / 1000));
   return f.position.beats + (ahead * f.tempo) / 60;
+}
+
+export type LiveBand = LiveFrame["band"];
+
+/**
+ * The band's settings as the engine has them now (while `active`), or null; the calling component
+ * re-renders only when they change, not with every frame.
+ */
+export function useLiveBand(store: LiveStore, active: boolean): LiveBand | null {
+  const key = useSyncExternalStore(
+    store.subscribe,
+    () => (active && store.view.current.frame ? JSON.stringify(store.view.current.frame.band) : ""),
+    () => "",
+  );
+  return useMemo(() => (key ? (JSON.parse(key) as LiveBand) : null), [key]);
 }

@@ -13,7 +13,7 @@ import { EngineError } from "@/components/engine-state";
 import { LivingChart } from "@/components/live/chart";
 import { BeatIndicator, LatencyStrip, LevelMeter, NoteRoll, Tuner } from "@/components/live/widgets";
 import { errorText } from "@/lib/engine";
-import { useLiveFrame, useLiveState, useLiveStream, type LiveStore } from "@/lib/live";
+import { useLiveBand, useLiveFrame, useLiveState, useLiveStream, type LiveStore } from "@/lib/live";
 import { useEngine } from "../providers";
 
 const FOLLOW = ["adaptive", "free", "click"] as const;
@@ -57,13 +57,21 @@ export default function LivePage() {
     queryFn: () => engine.client.songs.chart.query({ song }),
   });
   const agentNames = info.data?.agents ?? [];
-  const control = (name: string): AgentControl => agents[name] ?? { on: true, volume: 0.8 };
 
   const live = state.data?.state ?? "idle";
   const performing = live === "performing";
   const busy = live === "starting" || live === "stopping";
   // The stream's values are shown while a performance plays (the last frame stays until the next).
   const active = performing || live === "stopping";
+  // While the band plays, its settings are the engine's (whoever changed them), not this page's.
+  const band = useLiveBand(store, active);
+  const control = (name: string): AgentControl => {
+    const a = band?.agents[name];
+    if (a) return { on: a.enabled, volume: a.volume };
+    return agents[name] ?? { on: true, volume: 0.8 };
+  };
+  const shownIntensity = band ? band.intensity : intensity;
+  const shownStyle = band ? band.style : style;
 
   const start = useMutation({
     mutationFn: () =>
@@ -115,7 +123,7 @@ export default function LivePage() {
       setAgents((a) => ({ ...a, [name]: { ...control(name), on } }));
       apply({ agents: { [name]: { enabled: on } } });
     },
-    [agents, apply],
+    [agents, band, apply],
   );
   const setIntensityTo = useCallback(
     (next: number | null) => {
@@ -131,8 +139,15 @@ export default function LivePage() {
   }, [busy, performing, live, start, stop]);
 
   // The performer's keys.
-  const keys = useRef({ startStop, toggleAgent, setIntensityTo, intensity, agentNames, apply });
-  keys.current = { startStop, toggleAgent, setIntensityTo, intensity, agentNames, apply };
+  const keys = useRef({
+    startStop,
+    toggleAgent,
+    setIntensityTo,
+    intensity: shownIntensity,
+    agentNames,
+    apply,
+  });
+  keys.current = { startStop, toggleAgent, setIntensityTo, intensity: shownIntensity, agentNames, apply };
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement | null;
@@ -199,7 +214,7 @@ export default function LivePage() {
         <label>
           Style
           <select
-            value={style}
+            value={shownStyle}
             onChange={(e) => {
               setStyle(e.target.value);
               if (e.target.value) apply({ style: e.target.value });
@@ -248,17 +263,17 @@ export default function LivePage() {
           <span>Intensity</span>
           <button
             type="button"
-            onClick={() => setIntensityTo(Math.max(1, (intensity ?? 3) - 1))}
+            onClick={() => setIntensityTo(Math.max(1, (shownIntensity ?? 3) - 1))}
             aria-label="Less intense"
           >
             −
           </button>
-          <span className="intensity-value" data-intensity={intensity ?? "chart"}>
-            {intensity ?? "chart"}
+          <span className="intensity-value" data-intensity={shownIntensity ?? "chart"}>
+            {shownIntensity ?? "chart"}
           </span>
           <button
             type="button"
-            onClick={() => setIntensityTo(Math.min(5, (intensity ?? 3) + 1))}
+            onClick={() => setIntensityTo(Math.min(5, (shownIntensity ?? 3) + 1))}
             aria-label="More intense"
           >
             +
@@ -272,6 +287,24 @@ export default function LivePage() {
         >
           Repeat section
         </button>
+        <label>
+          Jump to
+          <select
+            aria-label="Jump to section"
+            value=""
+            disabled={!performing}
+            onChange={(e) => {
+              if (e.target.value) apply({ form: { action: "jump", section: e.target.value } });
+            }}
+          >
+            <option value="">section…</option>
+            {(chart.data?.sections ?? []).map((sec) => (
+              <option key={sec.id} value={sec.id}>
+                {sec.id} ({sec.kind})
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
 
       {message ? (
