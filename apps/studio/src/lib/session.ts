@@ -25,6 +25,8 @@ export interface Lanes {
   readonly sections: Span[];
   /** Bar lines of the band (its bar 1 beats), with the performance bar number. */
   readonly bars: { t: number; bar: number }[];
+  /** Every beat of the band. */
+  readonly bandBeats: number[];
   readonly chords: Span[];
   /** Beats the engine heard in the performer. */
   readonly beats: number[];
@@ -44,8 +46,6 @@ export function lanes(d: SessionData): Lanes {
   const sr = d.info.sampleRate;
   const duration = d.info.durationSeconds;
   const sections: Span[] = [];
-  const bars: { t: number; bar: number }[] = [];
-  let lastBar = Number.NaN;
   for (const u of d.conductor) {
     const t = u.frame / sr;
     if (u.beat < 0) continue;
@@ -54,12 +54,8 @@ export function lanes(d: SessionData): Lanes {
       if (prev) sections[sections.length - 1] = { ...prev, end: t };
       sections.push({ start: t, end: duration, label: u.section });
     }
-    const bar = u.performanceBar ?? u.bar;
-    if (u.reason === "beat" && u.beatInBar === 1 && bar !== lastBar) {
-      bars.push({ t, bar });
-      lastBar = bar;
-    }
   }
+  const { bars, bandBeats } = grid(d, duration);
   const chords: Span[] = [];
   const beats: number[] = [];
   for (const e of d.events) {
@@ -78,5 +74,36 @@ export function lanes(d: SessionData): Lanes {
     list.push({ start: n.startFrame / sr, end: n.endFrame / sr, midi: n.pitch, velocity: n.velocity });
   }
   const agents = [...byAgent.entries()].map(([name, notes]) => ({ name, notes }));
-  return { duration, sections, bars, chords: chords.filter((c) => c.label !== ""), beats, agents };
+  return { duration, sections, bars, bandBeats, chords: chords.filter((c) => c.label !== ""), beats, agents };
+}
+
+/**
+ * The band's beats and bar lines in seconds: the conductor's updates are points (frame, beat) of
+ * its tempo map, and between two of them the beats fall on a straight line.
+ */
+export function grid(
+  d: SessionData,
+  duration: number,
+): { bars: { t: number; bar: number }[]; bandBeats: number[] } {
+  const sr = d.info.sampleRate;
+  const bpb = d.song.timeSignature.beats;
+  const points = d.conductor.map((u) => ({ t: u.frame / sr, beat: u.beat })).sort((a, b) => a.t - b.t);
+  const bars: { t: number; bar: number }[] = [];
+  const bandBeats: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const a = points[i]!;
+    const b = points[i + 1];
+    // The last segment carries on at the last tempo to the end of the session.
+    const bpm = d.conductor[Math.min(i, d.conductor.length - 1)]!.bpm;
+    const endT = b ? b.t : duration;
+    const endBeat = b ? b.beat : a.beat + ((duration - a.t) * bpm) / 60;
+    if (endBeat <= a.beat || endT <= a.t) continue;
+    for (let k = Math.max(0, Math.ceil(a.beat - 1e-9)); k < endBeat - 1e-9; k++) {
+      const t = a.t + ((k - a.beat) / (endBeat - a.beat)) * (endT - a.t);
+      if (bandBeats.length > 0 && t <= bandBeats[bandBeats.length - 1]! + 1e-6) continue;
+      bandBeats.push(t);
+      if (k % bpb === 0) bars.push({ t, bar: k / bpb + 1 });
+    }
+  }
+  return { bars, bandBeats };
 }

@@ -64,10 +64,12 @@ function drawLanes(
       g.fillStyle = "#ffc94d";
       g.fillText(s.label, x(s.start) + 4, y + ROW / 2);
     }
-    g.fillStyle = "#6b7280";
     for (const b of lanes.bars) {
       if (b.t < from || b.t > to) continue;
+      g.fillStyle = "#6b7280";
       g.fillRect(x(b.t), y, 1, ROW);
+      g.fillStyle = "#b4bccb";
+      g.fillText(String(b.bar), x(b.t) + 3, y + ROW / 2 + 5);
     }
   });
   row("chords", ROW, () => {
@@ -79,9 +81,13 @@ function drawLanes(
       g.fillText(c.label, x(c.start) + 3, y + ROW / 2);
     }
   });
+  // The performer's beats (as heard) above, the band's below: where they part, the band is off.
   row("beats", ROW, () => {
     g.fillStyle = "#6ee7a0";
-    for (const t of lanes.beats) if (t >= from && t <= to) g.fillRect(x(t) - 1, y + 4, 2, ROW - 8);
+    for (const t of lanes.beats) if (t >= from && t <= to) g.fillRect(x(t) - 1, y + 2, 2, ROW / 2 - 2);
+    g.fillStyle = "#ffc94d";
+    for (const t of lanes.bandBeats)
+      if (t >= from && t <= to) g.fillRect(x(t) - 1, y + ROW / 2, 2, ROW / 2 - 2);
   });
   lanes.agents.forEach((a, i) => {
     row(a.name, AGENT_ROW, () => {
