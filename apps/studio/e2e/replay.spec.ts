@@ -108,6 +108,27 @@ test("replays a session: waveforms, lanes, playback, zoom, and a coach's note th
   await expect(item).toContainText("the bass holds back");
   expect(annotationsInFile()[0]!.text).toBe("Rushing into bar 3: the bass holds back");
 
+  // Without a mouse: N writes a note at the playhead, its passage can be typed.
+  await page.locator("h1").click(); // focus on the page, not a control
+  await page.keyboard.press("n");
+  const keyed = page.getByRole("form", { name: "New note" });
+  await keyed.getByLabel("From (seconds)").fill("1.5");
+  await keyed.getByLabel("To (seconds)").fill("3");
+  await keyed.getByLabel("Note").fill("Count-in: steady");
+  await keyed.getByRole("button", { name: "Save note" }).click();
+  await expect(page.getByRole("status")).toHaveText("Note saved.");
+  const typed = annotationsInFile().find((a) => a.text === "Count-in: steady");
+  expect(typed).toMatchObject({ startSeconds: 1.5, endSeconds: 3 });
+  await page
+    .locator("ul.annotations li", { hasText: "Count-in: steady" })
+    .getByRole("button", { name: "Delete…" })
+    .click();
+  await page
+    .locator("ul.annotations li", { hasText: "Count-in: steady" })
+    .getByRole("button", { name: "Delete", exact: true })
+    .click();
+  await expect(page.locator("ul.annotations li")).toHaveCount(1);
+
   // Delete it, after a confirmation.
   await item.getByRole("button", { name: "Delete…" }).click();
   await item.getByRole("button", { name: "Delete", exact: true }).click();

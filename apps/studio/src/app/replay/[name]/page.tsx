@@ -96,11 +96,21 @@ export default function ReplayPage() {
       if (e.key === " ") {
         e.preventDefault();
         timeline.current?.playPause();
+      } else if (e.key === "n" || e.key === "N") {
+        e.preventDefault();
+        noteHere.current();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
+
+  // A note at the playhead (the keyboard's way to select a passage): two seconds from here.
+  const noteHere = useRef<() => void>(() => undefined);
+  noteHere.current = () => {
+    const end = Math.min(data.data?.info.durationSeconds ?? time + 2, time + 2);
+    setDraft({ id: null, start: time, end: Math.max(time, end), text: "", author: author.current });
+  };
 
   const annotations = useMemo(
     () =>
@@ -187,11 +197,19 @@ export default function ReplayPage() {
             aria-label="Band volume"
           />
         </label>
+        <button
+          type="button"
+          onClick={() => noteHere.current()}
+          aria-keyshortcuts="N"
+          disabled={audio !== "ready"}
+        >
+          Note here
+        </button>
         <span className="muted">
           {audio === "loading"
             ? "Rendering the band and loading the audio…"
             : audio === "ready"
-              ? "Drag across the waveform to write a note."
+              ? "Drag across the waveform to write a note (or N: a note at the playhead)."
               : `The audio could not be loaded: ${audio}`}
         </span>
       </div>
@@ -222,9 +240,36 @@ export default function ReplayPage() {
             save.mutate(draft);
           }}
         >
-          <p>
-            {draft.id === null ? "New note" : "Edit note"} for {clock(draft.start)}–{clock(draft.end)}
-          </p>
+          <p>{draft.id === null ? "New note" : "Edit note"}</p>
+          <div className="tools">
+            <label>
+              from (s){" "}
+              <input
+                type="number"
+                step="any"
+                min={0}
+                max={info.durationSeconds}
+                value={Number(draft.start.toFixed(2))}
+                onChange={(e) => setDraft({ ...draft, start: Number(e.target.value) })}
+                aria-label="From (seconds)"
+              />
+            </label>
+            <label>
+              to (s){" "}
+              <input
+                type="number"
+                step="any"
+                min={0}
+                max={info.durationSeconds}
+                value={Number(draft.end.toFixed(2))}
+                onChange={(e) => setDraft({ ...draft, end: Number(e.target.value) })}
+                aria-label="To (seconds)"
+              />
+            </label>
+            <span className="muted">
+              {clock(draft.start)}–{clock(draft.end)}
+            </span>
+          </div>
           <textarea
             value={draft.text}
             onChange={(e) => setDraft({ ...draft, text: e.target.value })}
