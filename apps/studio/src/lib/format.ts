@@ -13,3 +13,9 @@ export function dateTime(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
+
+/** Milliseconds as the studio prints them ("–" when unknown); 2 decimals below 10 ms, else 1. */
+export function ms(x: number | null | undefined, digits?: number): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "–";
+  return `${x.toFixed(digits ?? (x < 10 ? 2 : 1))} ms`;
+}

@@ -13,16 +13,13 @@ import { EngineError } from "@/components/engine-state";
 import { AXIS, Plot, type PlotOptions } from "@/components/plot";
 import type { EngineClient } from "@/lib/engine";
 import { errorText } from "@/lib/engine";
+import { ms } from "@/lib/format";
 import { useEngine } from "../providers";
 
 type Comparison = Awaited<ReturnType<EngineClient["sessions"]["compare"]["query"]>>;
 type Divergence = Comparison["diff"]["divergences"][number];
 
 const KIND_COLOR = { added: "#6ee7a0", removed: "#ff8080", changed: "#ffc94d" } as const;
-
-function ms(x: number | null): string {
-  return x === null ? "–" : `${x.toFixed(1)} ms`;
-}
 
 function noteName(midi: number): string {
   const names = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
@@ -274,14 +271,14 @@ function CompareView() {
               <tr>
                 <th scope="row">asynchrony median</th>
                 <td className="num" data-figure="a-median">
-                  {ms(c.a.asynchrony.medianMs)}
+                  {ms(c.a.asynchrony.medianMs, 1)}
                 </td>
-                <td className="num">{ms(c.b.asynchrony.medianMs)}</td>
+                <td className="num">{ms(c.b.asynchrony.medianMs, 1)}</td>
               </tr>
               <tr>
                 <th scope="row">asynchrony p95 |·|</th>
-                <td className="num">{ms(c.a.asynchrony.p95AbsMs)}</td>
-                <td className="num">{ms(c.b.asynchrony.p95AbsMs)}</td>
+                <td className="num">{ms(c.a.asynchrony.p95AbsMs, 1)}</td>
+                <td className="num">{ms(c.b.asynchrony.p95AbsMs, 1)}</td>
               </tr>
               <tr>
                 <th scope="row">beats heard</th>

@@ -12,14 +12,10 @@ import { Suspense, useMemo } from "react";
 import type uPlot from "uplot";
 import { EngineError } from "@/components/engine-state";
 import { AXIS, Plot, type PlotOptions } from "@/components/plot";
-import { dateTime } from "@/lib/format";
+import { dateTime, ms } from "@/lib/format";
 import { useEngine } from "../providers";
 
 const STAGE_COLORS = ["#b4bccb", "#7cc4ff", "#6ee7a0", "#c3a6ff", "#ff9ad5", "#ffc94d"];
-
-function ms(x: number | null | undefined, digits = 2): string {
-  return x === null || x === undefined ? "–" : `${x.toFixed(digits)} ms`;
-}
 
 function LatencyView() {
   const engine = useEngine();
@@ -162,7 +158,7 @@ function LatencyView() {
             </div>
             <div>
               <span className="label">budget per block</span>
-              <b>{ms(r.budgetMs)}</b>
+              <b>{ms(r.budgetMs, 2)}</b>
             </div>
             <div>
               <span className="label">device round trip</span>
@@ -208,10 +204,10 @@ function LatencyView() {
                     .map((s) => (
                       <tr key={s.key} data-stage={s.key} title={s.about}>
                         <th scope="row">{s.name}</th>
-                        <td>{ms(s.p50)}</td>
-                        <td>{ms(s.p95)}</td>
-                        <td>{ms(s.p99)}</td>
-                        <td>{ms(s.max)}</td>
+                        <td>{ms(s.p50, 2)}</td>
+                        <td>{ms(s.p95, 2)}</td>
+                        <td>{ms(s.p99, 2)}</td>
+                        <td>{ms(s.max, 2)}</td>
                         <td>
                           <span className="budget-bar">
                             <span
@@ -293,7 +289,7 @@ function LatencyView() {
               </td>
               <td className="num">{s.live ? s.blocks : "from a file"}</td>
               <td className="num">
-                {s.live ? `${ms(s.engineP50)} / ${ms(s.engineP99)} / ${ms(s.engineMax, 1)}` : "–"}
+                {s.live ? `${ms(s.engineP50, 2)} / ${ms(s.engineP99, 2)} / ${ms(s.engineMax, 1)}` : "–"}
               </td>
               <td className="num">{s.live ? s.underflows : "–"}</td>
               <td className="num">{s.live ? s.overflows : "–"}</td>

@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { LiveSummary, SettingsPatch } from "@performia/protocol";
 import type { Chart } from "@performia/engine";
 import { EngineError } from "@/components/engine-state";
+import { Notice, type Message } from "@/components/notice";
 import { LivingChart } from "@/components/live/chart";
 import { BeatIndicator, LatencyStrip, LevelMeter, NoteRoll, Tuner } from "@/components/live/widgets";
 import { errorText } from "@/lib/engine";
@@ -49,7 +50,7 @@ export default function LivePage() {
   const [countIn, setCountIn] = useState(1);
   const [intensity, setIntensity] = useState<number | null>(null); // null = the chart's
   const [agents, setAgents] = useState<Record<string, AgentControl>>({});
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const [summary, setSummary] = useState<LiveSummary | null>(null);
 
   const chart = useQuery({
@@ -307,11 +308,7 @@ export default function LivePage() {
         </label>
       </div>
 
-      {message ? (
-        <p className={`notice ${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
       {state.data?.error && live === "idle" ? (
         <div className="notice error" role="alert">
           The last performance ended with an error: {state.data.error}

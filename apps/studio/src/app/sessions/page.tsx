@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useRef, useState } from "react";
 import { EngineError } from "@/components/engine-state";
+import { Notice, type Message } from "@/components/notice";
 import { errorText } from "@/lib/engine";
 import { dateTime, duration } from "@/lib/format";
 import { useEngine } from "../providers";
@@ -31,7 +32,7 @@ export default function SessionsPage() {
     refetchInterval: 5000,
   });
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const remove = useMutation({
     mutationFn: (name: string) => engine.client.sessions.delete.mutate({ name }),
     onSuccess: (r) => {
@@ -92,11 +93,7 @@ export default function SessionsPage() {
           />
         </div>
       </div>
-      {message ? (
-        <p className={`notice ${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
       {list.error ? <EngineError error={list.error} retry={() => void list.refetch()} /> : null}
       {list.isPending && !list.error ? <p className="muted">Loading sessions…</p> : null}
       {list.data && sessions.length === 0 ? (

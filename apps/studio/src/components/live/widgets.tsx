@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef } from "react";
 import type { LiveFrame } from "@performia/protocol";
+import { ms } from "@/lib/format";
 import { beatsNow, type LiveView } from "@/lib/live";
 
 /** Runs `draw` at the display's rate while mounted. */
@@ -170,10 +171,6 @@ export function NoteRoll({
     [agent, color],
   );
   return <canvas ref={canvas} className="roll" width={320} height={44} aria-hidden />;
-}
-
-function ms(x: number, digits?: number): string {
-  return `${x.toFixed(digits ?? (x < 10 ? 2 : 1))} ms`;
 }
 
 /** Latency: the engine's time per block against its budget, the analysis wait, the round trip, the device. */

@@ -10,6 +10,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { EngineError } from "@/components/engine-state";
+import { Notice, type Message } from "@/components/notice";
 import { Timeline, type TimelineHandle } from "@/components/replay/timeline";
 import { errorText } from "@/lib/engine";
 import { dateTime, duration } from "@/lib/format";
@@ -54,7 +55,7 @@ export default function ReplayPage() {
   const [audio, setAudio] = useState<string>("loading");
   const [draft, setDraft] = useState<Draft | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const author = useRef("");
   useEffect(() => {
     author.current = localStorage.getItem("performia.author") ?? "";
@@ -144,11 +145,7 @@ export default function ReplayPage() {
           This session was interrupted: it is kept up to where it stopped ({duration(info.durationSeconds)}).
         </div>
       ) : null}
-      {message ? (
-        <p className={`notice ${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
 
       <div className="transport replay-transport">
         <button
