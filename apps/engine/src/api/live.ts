@@ -23,6 +23,8 @@ import { readSongFile } from "../songs.js";
 
 /** Bytes a connection may have waiting before frames are dropped for it (a few dozen frames). */
 export const MAX_BACKLOG_BYTES = 64 * 1024;
+/** Notes a replaced frame hands on to the frame that replaces it, at most. */
+const MAX_CARRIED_NOTES = 512;
 
 /** Codes of errors that mean "not now" rather than "wrong input". */
 export const LIVE_CONFLICTS = new Set(["LIVE_BUSY", "NOT_PERFORMING"]);
@@ -210,13 +212,24 @@ export class LiveController {
 
   private broadcast(frame: LiveFrame): void {
     for (const sub of this.subscribers) {
-      if (sub.latest !== null || sub.backlog() > MAX_BACKLOG_BYTES) {
-        // The last frame is still waiting, or the connection is: this one is dropped for it.
+      if (sub.backlog() > MAX_BACKLOG_BYTES) {
+        // The connection is behind: this frame is dropped for it.
         sub.skipped++;
         this.framesDropped++;
         continue;
       }
-      sub.latest = frame;
+      const waiting = sub.latest;
+      if (waiting !== null) {
+        // The last frame is still waiting to be sent: the newest replaces it (a display wants
+        // now), keeping the notes the waiting one carried (a few at most: it waited milliseconds).
+        sub.skipped++;
+        this.framesDropped++;
+        const notes =
+          waiting.notes.length > 0
+            ? [...waiting.notes, ...frame.notes].slice(-MAX_CARRIED_NOTES)
+            : frame.notes;
+        sub.latest = notes === frame.notes ? frame : { ...frame, notes };
+      } else sub.latest = frame;
       sub.wake?.();
     }
   }
