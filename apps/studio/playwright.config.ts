@@ -2,8 +2,16 @@
  * The studio in a real browser (Debian's chromium) against the real engine: `performia serve`
  * on a sessions folder the tests fill with real recordings, and the built studio (`next start`).
  */
+import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { AUDIO_ENV, E2E } from "./e2e/env";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(CHROMIUM)) {
+  throw new Error(
+    `the studio's browser tests need Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium), or set CHROMIUM_PATH to another build`,
+  );
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -22,7 +30,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: CHROMIUM,
       args: [
         "--no-sandbox",
         "--disable-gpu",
