@@ -170,6 +170,8 @@ export class SessionStore {
           engineP50: engine?.p50 ?? 0,
           engineP99: engine?.p99 ?? 0,
           engineMax: engine?.max ?? 0,
+          engineHistogram: engine?.histogram ?? [],
+          histogramEdgesMs: l.report.histogramEdgesMs,
           underflows: l.report.underflows,
           overflows: l.report.overflows,
           missedHops: l.report.missedHops,
@@ -413,6 +415,9 @@ export interface LatencyOverviewRow {
   engineP50: number;
   engineP99: number;
   engineMax: number;
+  /** The engine's time per block as a distribution (blocks per bin; bins `histogramEdgesMs`). */
+  engineHistogram: number[];
+  histogramEdgesMs: number[];
   underflows: number;
   overflows: number;
   missedHops: number;

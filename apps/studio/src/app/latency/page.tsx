@@ -110,6 +110,44 @@ function LatencyView() {
     return { histogram, overTime, asynchrony };
   }, [one.data]);
 
+  // Across sessions: each live session's distribution of the engine's time per block, as the
+  // share of its blocks per bin (sessions of any length side by side).
+  const across = useMemo(() => {
+    const live = (overview.data ?? []).filter((s) => s.live && s.blocks > 0).slice(0, 8);
+    const first = live[0];
+    if (!first) return null;
+    const edges = first.histogramEdgesMs;
+    const label = (i: number): string => {
+      const e = edges[Math.round(i)];
+      if (e === undefined) return "";
+      return e < 0.1 ? e.toFixed(3) : e < 1 ? e.toFixed(2) : e < 10 ? e.toFixed(1) : e.toFixed(0);
+    };
+    const plot: { options: PlotOptions; data: uPlot.AlignedData } = {
+      options: {
+        height: 220,
+        scales: { x: { time: false } },
+        axes: [
+          { ...AXIS, label: "engine ms per block (log scale)", values: (_u, v) => v.map(label) },
+          { ...AXIS, label: "% of blocks" },
+        ],
+        series: [
+          { label: "from ms", value: (_u, v) => (v === null ? "–" : label(v)) },
+          ...live.map((s, i) => ({
+            label: `${s.songTitle} ${dateTime(s.createdAt)}`,
+            stroke: STAGE_COLORS[(i + 1) % STAGE_COLORS.length]!,
+            width: 1.5,
+            points: { show: false },
+          })),
+        ],
+      },
+      data: [
+        first.engineHistogram.map((_c, i) => i),
+        ...live.map((s) => s.engineHistogram.map((c) => (100 * c) / s.blocks)),
+      ] as uPlot.AlignedData,
+    };
+    return plot;
+  }, [overview.data]);
+
   if (overview.error) return <EngineError error={overview.error} retry={() => void overview.refetch()} />;
   if (overview.data && rows.length === 0)
     return (
@@ -267,6 +305,12 @@ function LatencyView() {
       ) : null}
 
       <h2>Across sessions</h2>
+      {across ? (
+        <Plot
+          label="The engine's time per block in each live session, as a share of its blocks"
+          {...across}
+        />
+      ) : null}
       <table className="sessions overview">
         <thead>
           <tr>
