@@ -15,7 +15,10 @@ export interface LatencyOptions {
   readonly sampleRate?: number;
   readonly blockSize?: number;
   readonly outputQueue?: number;
-  /** Clicks to measure (default 8, one every half second). */
+  /**
+   * Clicks to hear (default 8, one every half second). Clicks lost on the way (a loopback still
+   * starting, a glitch) are sent again, up to twice as many in all.
+   */
   readonly clicks?: number;
 }
 
@@ -57,11 +60,12 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const sent: number[] = [];
   const heard: number[] = [];
   let frame = 0;
+  const maxClicks = clicks * 2;
   try {
     device.start();
-    // Half a second to settle, then a click every half second, and half a second to hear the last.
-    const total = every * (clicks + 2);
-    for (let block = 0; block < total; block++) {
+    // Half a second to settle, then a click every half second until enough have come back (or
+    // twice as many were sent), and half a second to hear the last.
+    for (let block = 0; ; block++) {
       const buf = await device.read();
       if (buf === null) break;
       if (block === 0) device.startOutput();
@@ -78,10 +82,15 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
         }
       }
       frame += blockSize;
-      const due = block >= every && block % every === 0 && sent.length < clicks;
+      const first = sent[0];
+      const back = first === undefined ? 0 : heard.filter((f) => f >= first).length;
+      const done = back >= clicks || sent.length >= maxClicks;
+      const due = block >= every && block % every === 0 && !done;
       // The click is written after the input block that ends at `frame`.
       if (due) sent.push(frame);
       device.write(due ? click : silent);
+      const last = sent[sent.length - 1];
+      if (done && last !== undefined && frame - last >= every * blockSize) break;
     }
   } finally {
     await device.close();
