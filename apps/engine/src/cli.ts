@@ -385,7 +385,7 @@ program
         clicks: o.clicks,
       });
       out(
-        `round trip ${r.medianMs.toFixed(1)} ms (median of the later half of ${r.ms.length}/${r.clicksSent} clicks: ${r.ms.map((m) => m.toFixed(1)).join(", ")}; ${r.sampleRate} Hz, block ${r.blockSize})`,
+        `round trip ${r.medianMs.toFixed(1)} ms (median of the later half of ${r.ms.length}/${r.clicksSent} clicks: ${r.ms.map((m) => m.toFixed(1)).join(", ")}; ${r.sampleRate} Hz, block ${r.blockSize}; the engine's output queue ${r.outputQueueMs.toFixed(1)} ms of it)`,
       );
       out(`  perform with --latency ${r.medianMs.toFixed(0)}`);
     },

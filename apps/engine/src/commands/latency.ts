@@ -28,6 +28,8 @@ export interface LatencyResult {
   /** The median of the later half of the clicks (ms). */
   readonly medianMs: number;
   readonly clicksSent: number;
+  /** The engine's own output queue in the measurement (ms): the output's share of the round trip. */
+  readonly outputQueueMs: number;
   readonly sampleRate: number;
   readonly blockSize: number;
 }
@@ -45,13 +47,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const blockMs = (blockSize / sampleRate) * 1000;
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
-  const device = DuplexDevice.open({
-    input,
-    output,
-    sampleRate,
-    blockSize,
-    outputQueue: options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMs)),
-  });
+  const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMs));
+  const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
   const clicks = options.clicks ?? 8;
   const every = Math.round((0.5 * sampleRate) / blockSize);
   const silent = Buffer.alloc(blockSize * 4);
@@ -111,5 +108,12 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   // The later half: a device's round trip grows with its first glitches (each adds the silence it
   // played) until the engine's output queue is full, and stays there; that is what a performance meets.
   const later = ms.slice(ms.length >> 1).sort((a, b) => a - b);
-  return { ms, medianMs: later[later.length >> 1]!, clicksSent: sent.length, sampleRate, blockSize };
+  return {
+    ms,
+    medianMs: later[later.length >> 1]!,
+    clicksSent: sent.length,
+    outputQueueMs: outputQueue * blockMs,
+    sampleRate,
+    blockSize,
+  };
 }
