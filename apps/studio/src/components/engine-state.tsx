@@ -5,26 +5,18 @@ import { useEngine } from "@/app/providers";
 
 export function EngineError({ error, retry }: { error: unknown; retry?: () => void }) {
   const engine = useEngine();
-  if (isUnreachable(error)) {
-    return (
-      <div className="notice error" role="alert">
-        <h2>The engine is not running</h2>
+  const unreachable = isUnreachable(error);
+  return (
+    <div className="notice error" role="alert">
+      <h2>{unreachable ? "The engine is not running" : "The engine answered with an error"}</h2>
+      {unreachable ? (
         <p>
           The studio could not reach the engine at <code>{engine.url}</code>. Start it with{" "}
           <code>npm start</code> (or <code>npx performia serve</code>), then try again.
         </p>
-        {retry ? (
-          <button type="button" onClick={retry}>
-            Try again
-          </button>
-        ) : null}
-      </div>
-    );
-  }
-  return (
-    <div className="notice error" role="alert">
-      <h2>The engine answered with an error</h2>
-      <p>{errorText(error)}</p>
+      ) : (
+        <p>{errorText(error)}</p>
+      )}
       {retry ? (
         <button type="button" onClick={retry}>
           Try again

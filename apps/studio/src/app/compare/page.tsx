@@ -103,6 +103,19 @@ function tempoPlot(c: Comparison): { options: PlotOptions; data: uPlot.AlignedDa
   };
 }
 
+/** The sessions to choose from, by song and file name. */
+function SessionOptions({ sessions }: { sessions: readonly { name: string; songTitle: string }[] }) {
+  return (
+    <>
+      {sessions.map((s) => (
+        <option key={s.name} value={s.name}>
+          {s.songTitle} · {s.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 function CompareView() {
   const engine = useEngine();
   const router = useRouter();
@@ -156,11 +169,7 @@ function CompareView() {
               onChange={(e) => go({ a: e.target.value || null })}
             >
               <option value="">choose a session</option>
-              {sessions.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.songTitle} · {s.name}
-                </option>
-              ))}
+              <SessionOptions sessions={sessions} />
             </select>
           </label>
           <label>
@@ -176,11 +185,7 @@ function CompareView() {
             >
               <option value="">choose a session</option>
               <option value="::rerun">A replayed now, under the current code</option>
-              {sessions.map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.songTitle} · {s.name}
-                </option>
-              ))}
+              <SessionOptions sessions={sessions} />
             </select>
           </label>
         </div>
