@@ -41,11 +41,14 @@ function tokenOf(req: IncomingMessage): string | null {
 /** The largest session file a client may send (about three hours of 48 kHz input). */
 const IMPORT_LIMIT_BYTES = 2 * 1024 ** 3 - 1;
 
-/** A person's mistake (a PerformiaError) is a 400 with its message (and what to do); others a 500. */
-function fail(res: ServerResponse, e: unknown): void {
+/**
+ * A person's mistake (a PerformiaError) gets `status` (400 unless said) with its message and what
+ * to do; anything else is a 500.
+ */
+function fail(res: ServerResponse, e: unknown, status = 400): void {
   const bad = e instanceof PerformiaError;
   const msg = e instanceof Error ? e.message : String(e);
-  if (!res.headersSent) res.writeHead(bad ? 400 : 500, { "content-type": "text/plain" });
+  if (!res.headersSent) res.writeHead(bad ? status : 500, { "content-type": "text/plain" });
   res.end(`${msg}\n`);
 }
 
@@ -103,10 +106,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           .writeHead(200, { "content-type": "audio/wav", "content-length": body.length })
           .end(body);
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        return void res
-          .writeHead(e instanceof PerformiaError ? 404 : 500, { "content-type": "text/plain" })
-          .end(`${msg}\n`);
+        return void fail(res, e, 404);
       }
     }
     const band = /^\/sessions\/([^/]+)\/(band|stage)\.wav$/.exec(url.pathname);
