@@ -8,6 +8,13 @@
  *   attack; a re-articulation or a hit adds energy without taking it elsewhere). A band's rise
  *   counts only above noiseK times its typical rise (noise, vibrato), so the fluctuation of loud
  *   noise in the narrow low bands does not add up to onsets.
+ * Noise-floor subtraction: while the input holds something well above its noise floor, the
+ * onset function takes the floor of each band (a slow running low percentile: stationary noise,
+ * hiss, hum) out of its magnitude, over-subtracted with a spectral floor (spectral subtraction,
+ * Berouti et al. 1979): under stationary noise a soft attack then counts as a rise from the floor
+ * rather than from noise plus floor, so soft strokes over ringing chords at 10 dB SNR pass; on
+ * noise alone it stays off (it would turn the noise's fluctuation into flux). Causal, no
+ * lookahead, no added latency.
  * Causal peak picking: a local maximum above median + ratio * mean + delta of the recent past.
  * Under a noise floor (see below) a hop that continues the spacing of recent onsets (the same
  * rhythmic expectation as the noise-burst channel's) needs only gridShare of delta: a soft stroke
@@ -105,6 +112,14 @@ export interface OnsetTuning {
    */
   levelRef: number;
   maxBoost: number;
+  /**
+   * Noise-floor subtraction (spectral subtraction with over-subtraction and a spectral floor):
+   * before the onset function's log compression, floorOver times each band's floor (see
+   * FLOOR_RISE) is taken from its magnitude, keeping at least floorKeep of the magnitude, while
+   * the input holds something well above its floor (see FLOOR_SPAN). 0 disables it.
+   */
+  floorOver: number;
+  floorKeep: number;
 }
 
 export const DEFAULT_ONSET_TUNING: OnsetTuning = {
@@ -127,6 +142,8 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfIdle: 1.25,
   levelRef: 0.7,
   maxBoost: 3,
+  floorOver: 2,
+  floorKeep: 0.3,
 };
 
 /** Log compression of the top-octave magnitude (floor ~ -80 dB). */
@@ -150,6 +167,26 @@ const HF_FLOOR_RISE = 0.005;
 const NOISE_RATE = 0.02;
 const NOISE_CLIP = 3;
 const NOISE_EPS = 0.05;
+
+/**
+ * Floor of a band (noise-floor subtraction): a running low percentile of its log magnitude, an
+ * exponential average that moves FLOOR_RISE of the way up per hop (time constant 5 s) and
+ * FLOOR_FALL of the way down (0.5 s). It settles on the stationary noise of the band (white or
+ * pink noise, the hiss and hum of a microphone) and, slowly, on a long held tone; it does not
+ * follow the attacks and short notes above it.
+ */
+const FLOOR_RISE = 0.002;
+const FLOOR_FALL = 0.02;
+/**
+ * The subtraction applies while some band's peak (its log magnitude's running maximum, falling
+ * BAND_PEAK_FALL nat per hop, ~1 nat in 5 s) stands FLOOR_SPAN nat (~22 dB) above its floor:
+ * something is played above the noise. On noise alone (hiss with nothing played) it would only
+ * turn the noise's own fluctuation into flux. Its share fades in and out by FLOOR_GATE_RATE per
+ * hop (~1 s), so that it does not make flux of its own.
+ */
+const BAND_PEAK_FALL = 0.002;
+const FLOOR_SPAN = 2.5;
+const FLOOR_GATE_RATE = 0.01;
 
 /** Bands of the bass part of the flux (32 bands from 40 Hz: ~75-180 Hz; below: sub-bass). */
 const BASS_FIRST = 3;
@@ -187,6 +224,12 @@ export class OnsetDetector {
   private readonly valid: Uint8Array;
   /** Typical (noise) rise of each band, and the hops it has seen. */
   private readonly typical: Float64Array;
+  /** Noise-floor subtraction: log floor and log peak of each band (see FLOOR_RISE, FLOOR_SPAN),
+   * whether they are set, and the share of the subtraction applied. */
+  private readonly floor: Float64Array;
+  private readonly bandPeak: Float64Array;
+  private floorSet = false;
+  private floorShare = 0;
   private typicalHops = 0;
   /** Recent onset-function values (ring) and a scratch buffer for the median. */
   private readonly odf: Float64Array;
@@ -233,6 +276,8 @@ export class OnsetDetector {
     this.plainBands = new Float64Array(3 * bandCount);
     this.valid = new Uint8Array(3);
     this.typical = new Float64Array(bandCount);
+    this.floor = new Float64Array(bandCount);
+    this.bandPeak = new Float64Array(bandCount);
     this.odf = new Float64Array(RING);
     this.sorted = new Float64Array(MAX_HISTORY);
     this.minInterval = Math.max(2, Math.round(this.t.minGap * hopRate));
@@ -269,10 +314,31 @@ export class OnsetDetector {
         gamma *= Math.min(tn.maxBoost, Math.max(1, tn.levelRef / this.peak));
       }
       const pb = this.plainBands;
+      const over = tn.floorOver;
+      const fl = this.floor;
+      const bp = this.bandPeak;
+      const first = !this.floorSet;
+      this.floorSet = true;
+      const share = this.floorShare * over;
+      let above = false;
       for (let b = 0; b < B; b++) {
-        pb[cur + b] = Math.log1p(GAMMA * bands[b]!);
-        lb[cur + b] = gamma === GAMMA ? pb[cur + b]! : Math.log1p(gamma * bands[b]!);
+        let m = bands[b]!;
+        pb[cur + b] = Math.log1p(GAMMA * m);
+        if (over > 0) {
+          // Noise-floor subtraction (the onset function only, not the beat tracker's flux).
+          const l = Math.log(m + 1e-12);
+          const f = first ? l : fl[b]!;
+          fl[b] = f + (l > f ? FLOOR_RISE : FLOOR_FALL) * (l - f);
+          const pk = first ? l : bp[b]! - BAND_PEAK_FALL;
+          bp[b] = l > pk ? l : pk;
+          if (bp[b]! - fl[b]! > FLOOR_SPAN) above = true;
+          const keep = tn.floorKeep * m;
+          m -= share * Math.exp(fl[b]!);
+          if (m < keep) m = keep;
+        }
+        lb[cur + b] = gamma === GAMMA && m === bands[b]! ? pb[cur + b]! : Math.log1p(gamma * m);
       }
+      this.floorShare += FLOOR_GATE_RATE * ((above ? 1 : 0) - this.floorShare);
       this.valid[slot] = 1;
       // Reference: two hops back, else one hop back.
       let refSlot = -1;
