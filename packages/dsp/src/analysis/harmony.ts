@@ -11,9 +11,12 @@
  *   show mostly upper partials), plus evidence from the bass chroma for chords rooted on the
  *   bass note; a seventh chord also matches its rootless voicing (the upper structure a comping
  *   guitarist or pianist plays over the bass: Ebmaj9 as G-Bb-D-F) in proportion to the share of
- *   its root in the bass; smoothed causally by an HMM forward pass (max-product) with a
- *   self-transition prior; a new label must win for CHORD_HOLD_SECONDS (reported then, dated back to the hop
- *   of greatest harmonic novelty before it won); held through rests, "N" only after
+ *   its root in the bass (the bass of the last second: a root struck on the beat still counts
+ *   under the voicing played after it has faded); a weak prior from the running key (chords with
+ *   tones out of the key, and the rarer diatonic minor chords of a major key, lose a little);
+ *   smoothed causally by an HMM forward pass (max-product) with a self-transition prior; a new
+ *   label must win for CHORD_HOLD_SECONDS (reported then, dated back to the hop of greatest
+ *   harmonic novelty before it won); held through rests, "N" only after
  *   CHORD_SILENCE_SECONDS below the level floor. Confidence: the template score (0..1).
  * - Key: exponentially decayed accumulated chroma and tones of the chords named (time constant
  *   KEY_SECONDS), Pearson correlation with the 24 rotations of Temperley's profiles (spread over
@@ -201,6 +204,24 @@ const BASS_TEMPLATES = ((): Float64Array => {
  * the same gain on comping made by the tests' generator.
  */
 const ROOTLESS_BASS_SHARE = 0.3;
+/**
+ * Rootless voicings may be just the triad on the third (3-5-7: Abmaj7 as C-Eb-G, Ebmaj7 as
+ * G-Bb-D, Fm7 as Ab-C-Eb): the three top strings of a bossa comp. Matched like the fuller ones.
+ */
+const ROOTLESS_TRIADS: Readonly<Record<string, readonly number[]>> = {
+  maj7: [4, 7, 11],
+  min7: [3, 7, 10],
+};
+/**
+ * The root's share in the bass that lets a rootless voicing count (see ROOTLESS_BASS_SHARE) is
+ * taken from the bass of about the last ROOT_MEMORY_SECONDS (each pitch class's share, decaying
+ * with this time constant, or the current share if higher): a comping guitarist's thumb strikes
+ * the root on the beat and the fingers play the rootless voicing after it has faded (GuitarSet's
+ * Eb comping: Abmaj7's C-Eb-G read as C minor once the Ab had died away). About two beats: the
+ * root of the chord before no longer counts after a change (0.7 to 1 s gave the same figures on
+ * the corpus and the tests' comping; 1.5 s kept an Ab under the following Eb chord).
+ */
+const ROOT_MEMORY_SECONDS = 1;
 /** Rootless voicing (intervals above the absent root) of the qualities that have one. */
 const ROOTLESS_VOICINGS: Readonly<Record<string, readonly number[]>> = {
   "7": [4, 10, 14],
@@ -208,11 +229,11 @@ const ROOTLESS_VOICINGS: Readonly<Record<string, readonly number[]>> = {
   min7: [3, 7, 10, 14],
 };
 /** Rootless templates (CHORD_CLASSES x 12, zero rows for qualities without one), like TEMPLATES. */
-const ROOTLESS_TEMPLATES = ((): Float64Array => {
+function rootlessTemplates(voicings: Readonly<Record<string, readonly number[]>>): Float64Array {
   const t = new Float64Array(CHORD_CLASSES * 12);
   for (let c = 0; c < CHORD_CLASSES; c++) {
     const q = QUALITIES[Math.floor(c / 12)]!;
-    const voicing = ROOTLESS_VOICINGS[q.name];
+    const voicing = voicings[q.name];
     if (voicing === undefined) continue;
     const row = c * 12;
     for (const iv of voicing)
@@ -226,11 +247,48 @@ const ROOTLESS_TEMPLATES = ((): Float64Array => {
     for (let i = 0; i < 12; i++) t[row + i] = t[row + i]! * k;
   }
   return t;
-})();
+}
+const ROOTLESS_TEMPLATES = rootlessTemplates(ROOTLESS_VOICINGS);
+/** The 3-5-7 rootless templates (see ROOTLESS_TRIADS), zero rows for the other qualities. */
+const ROOTLESS_TRIAD_TEMPLATES = rootlessTemplates(ROOTLESS_TRIADS);
 /** Whether chord class c has a rootless template. */
 const HAS_ROOTLESS = Uint8Array.from({ length: CHORD_CLASSES }, (_, c) =>
   ROOTLESS_VOICINGS[QUALITIES[Math.floor(c / 12)]!.name] === undefined ? 0 : 1,
 );
+
+/**
+ * Key prior on the chords (subtracted from the template score once a key is estimated):
+ * KEY_PRIOR.outOfKey per chord tone outside the key's scale (major, or minor with both sevenths),
+ * so a chromatic chord (a secondary dominant, a borrowed chord) loses a little and still wins when
+ * it is played plainly; in a major key the diatonic minor chords, which are heard less often than
+ * I, IV and V and are what the upper notes of I and IV spell when the root is left out (Gm for
+ * Ebmaj7's G-Bb-D, Cm for Abmaj7's C-Eb-G), lose KEY_PRIOR.ii_vi (ii and vi) or KEY_PRIOR.iii.
+ * Weak: a template score parts a played chord from its neighbours by 0.1 and more; the figures
+ * on the corpus were the same for ii_vi 0.01 to 0.03 and iii 0.03 to 0.08. Minor keys get only
+ * the out-of-key part (their III, VI and VII are as common as their i, iv and V).
+ */
+const KEY_PRIOR = { outOfKey: 0.02, ii_vi: 0.02, iii: 0.05 } as const;
+const MAJOR_SCALE = [0, 2, 4, 5, 7, 9, 11];
+const MINOR_SCALE = [0, 2, 3, 5, 7, 8, 10, 11];
+/** The key prior of each chord in each key (24 x CHORD_CLASSES), to subtract from its score. */
+const KEY_CHORD_PRIOR = ((): Float64Array => {
+  const t = new Float64Array(24 * CHORD_CLASSES);
+  for (let k = 0; k < 24; k++) {
+    const scale = k < 12 ? MAJOR_SCALE : MINOR_SCALE;
+    for (let c = 0; c < CHORD_CLASSES; c++) {
+      const q = QUALITIES[Math.floor(c / 12)]!;
+      let out = 0;
+      for (const iv of q.intervals) if (!scale.includes((c + iv - k + 24) % 12)) out++;
+      let p = KEY_PRIOR.outOfKey * out;
+      if (k < 12 && out === 0 && q.intervals[1] === 3) {
+        const degree = (c - k + 12) % 12;
+        p += degree === 4 ? KEY_PRIOR.iii : KEY_PRIOR.ii_vi;
+      }
+      t[k * CHORD_CLASSES + c] = p;
+    }
+  }
+  return t;
+})();
 
 /** Label of key index i: 0..11 major tonics, 12..23 minor tonics. @example keyLabel(21) // => "A:min" */
 function label(i: number): string {
@@ -246,23 +304,30 @@ export function chordLabel(i: number): string {
  * Cosine score of chord `index` (quality * 12 + root) against a chroma vector whose squared
  * norm is `norm`, times the quality prior, plus the bass evidence when a bass vector (unit sum
  * or less, see BASS) is given; with the bass, a seventh chord scores at least its rootless
- * voicing's match scaled by its root's share in the bass (see ROOTLESS_BASS_SHARE).
+ * voicings' match scaled by its root's share in `rootBass` (the bass itself unless given; see
+ * ROOTLESS_BASS_SHARE and ROOT_MEMORY_SECONDS).
  */
 function chordScore(
   chroma: ArrayLike<number>,
   norm: number,
   index: number,
   bass: ArrayLike<number> | null = null,
+  rootBass: ArrayLike<number> | null = bass,
 ): number {
   const row = index * 12;
   let s = 0;
   for (let i = 0; i < 12; i++) s += TEMPLATES[row + i]! * chroma[i]!;
   let score = s / Math.sqrt(norm);
   if (bass !== null) {
-    const rootShare = Math.min(1, bass[index % 12]! / ROOTLESS_BASS_SHARE);
+    const rootShare = Math.min(1, (rootBass ?? bass)[index % 12]! / ROOTLESS_BASS_SHARE);
     if (HAS_ROOTLESS[index] === 1 && rootShare > 0) {
       let r = 0;
-      for (let i = 0; i < 12; i++) r += ROOTLESS_TEMPLATES[row + i]! * chroma[i]!;
+      let r3 = 0;
+      for (let i = 0; i < 12; i++) {
+        r += ROOTLESS_TEMPLATES[row + i]! * chroma[i]!;
+        r3 += ROOTLESS_TRIAD_TEMPLATES[row + i]! * chroma[i]!;
+      }
+      if (r3 > r) r = r3;
       r = (rootShare * r) / Math.sqrt(norm);
       if (r > score) score = r;
     }
@@ -428,6 +493,9 @@ export class HarmonyTracker {
   private readonly normalized = new Float64Array(12);
   /** Forward log-probabilities of the chord classes (max-product). */
   private readonly alpha = new Float64Array(CHORD_CLASSES);
+  /** Each pitch class's share in the bass of about the last ROOT_MEMORY_SECONDS, and its per-hop decay. */
+  private readonly rootBass = new Float64Array(12);
+  private readonly rootBassDecay: number;
   /** Key suggested by the first stable chord (its tonic triad), or -1. */
   private firstChordKey = -1;
   /** Hop at which the chord held was named, and the hops it must hold to be the first stable chord. */
@@ -460,6 +528,7 @@ export class HarmonyTracker {
     this.keyHold = Math.max(1, Math.round(KEY_HOLD_SECONDS * hopRate));
     this.firstChordHops = Math.round(FIRST_CHORD_SECONDS * hopRate);
     this.lowDecay = Math.exp(-1 / (LOW.seconds * hopRate));
+    this.rootBassDecay = Math.exp(-1 / (ROOT_MEMORY_SECONDS * hopRate));
     for (let k = 0; k < LOW_NOTES; k++) {
       this.lowHz[k] = 440 * 2 ** ((LOW_FIRST_MIDI + k - 69) / 12);
       this.lowCycles[k] = this.lowHz[k]! / hopRate;
@@ -557,6 +626,12 @@ export class HarmonyTracker {
     }
     if (!(norm > 0)) return -1;
     const bass = bassVector(this.bassSum, total, this.bassNorm);
+    const rootBass = this.rootBass;
+    for (let i = 0; i < 12; i++) {
+      const held = rootBass[i]! * this.rootBassDecay;
+      rootBass[i] = bass[i]! > held ? bass[i]! : held;
+    }
+    const prior = this.key >= 0 ? this.key * CHORD_CLASSES : -1;
     let prevBest = -Infinity;
     for (let i = 0; i < CHORD_CLASSES; i++) if (a[i]! > prevBest) prevBest = a[i]!;
     const switched = prevBest - CHORD_HMM.switchCost;
@@ -564,7 +639,9 @@ export class HarmonyTracker {
     let bestValue = -Infinity;
     for (let i = 0; i < CHORD_CLASSES; i++) {
       const stay = a[i]!;
-      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * chordScore(sum, norm, i, bass);
+      let score = chordScore(sum, norm, i, bass, rootBass);
+      if (prior >= 0) score -= KEY_CHORD_PRIOR[prior + i]!;
+      const v = (stay > switched ? stay : switched) + CHORD_HMM.sharpness * score;
       a[i] = v;
       if (v > bestValue) {
         bestValue = v;

@@ -25,6 +25,8 @@ export interface CompOptions {
   readonly style: "strum" | "finger";
   /** Seconds before the first chord. */
   readonly start?: number;
+  /** Finger style: the thumb plays on the first `bassBeats` beats of each chord only (default: every beat). */
+  readonly bassBeats?: number;
   /** Level of the body's air resonance rung by each stroke, relative to one string (0: none). */
   readonly body?: number;
   /** Frequency of the body's air resonance (Hz): BODY_HZ unless given. */
@@ -133,7 +135,7 @@ export function compingSignal(
     } else {
       const bass = c.bass ?? [];
       for (let b = 0; b < opts.beatsPerChord; b++) {
-        const m = bass[b % Math.max(1, bass.length)];
+        const m = b < (opts.bassBeats ?? opts.beatsPerChord) ? bass[b % Math.max(1, bass.length)] : undefined;
         const t = t0 + b * opts.beat + jitter();
         if (m !== undefined) pluck(buf, sampleRate, t, m, level * 1.2, Math.min(opts.beat * 2, end - t), r);
         thump(buf, sampleRate, t, level * body * 3, bodyHz);
