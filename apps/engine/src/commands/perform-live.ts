@@ -104,6 +104,14 @@ export interface RunningPerformance {
   finish(): void;
 }
 
+/** The audio process's memory at one moment (MB): resident, the main thread's heap, and outside it. */
+export interface MemorySample {
+  readonly seconds: number;
+  readonly rssMb: number;
+  readonly heapMb: number;
+  readonly externalMb: number;
+}
+
 export interface LivePerformResult {
   readonly sessionPath: string | null;
   readonly sampleRate: number;
@@ -129,6 +137,11 @@ export interface LivePerformResult {
   readonly analysisWaitMs: { readonly p50: number; readonly p99: number };
   /** The main thread's event-loop delay during the performance (ms): p50, p99, worst. */
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /**
+   * The audio process's memory once settled (after the first minute, or the first fifth of a
+   * shorter run; null when it ended before) and at the end.
+   */
+  readonly memory: { readonly settled: MemorySample | null; readonly end: MemorySample };
   /** Garbage-collection pauses during the performance. */
   readonly gc: { readonly pauses: number; readonly totalMs: number; readonly maxMs: number };
   readonly finalBpm: number;
@@ -279,6 +292,21 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     for (const e of list.getEntries()) gcPauses.push(e.duration);
   });
   gcObserver.observe({ entryTypes: ["gc"] });
+  // Memory, every 10 s off the block path: where the process stands once settled (after the
+  // first minute, or the first fifth of a shorter run) and at the end, heap and outside it.
+  const memoryAt = (t: number): MemorySample => {
+    const m = process.memoryUsage();
+    const mb = (x: number): number => x / 2 ** 20;
+    return { seconds: t, rssMb: mb(m.rss), heapMb: mb(m.heapUsed), externalMb: mb(m.external) };
+  };
+  const memT0 = performance.now();
+  const settleSeconds = Math.min(60, (maxFrames !== undefined ? maxFrames / sampleRate : 600) / 5);
+  let memSettled: MemorySample | null = null;
+  const memTimer = setInterval(() => {
+    const t = (performance.now() - memT0) / 1000;
+    if (memSettled === null && t >= settleSeconds) memSettled = memoryAt(t);
+  }, 10_000);
+  memTimer.unref();
   const cpu0 = process.cpuUsage();
   let interrupted = false;
   try {
@@ -302,6 +330,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     interrupted = run.aborted;
     loopDelay.disable();
     gcObserver.disconnect();
+    clearInterval(memTimer);
+    const memEnd = memoryAt((performance.now() - memT0) / 1000);
     pipeline.finish();
     display?.stop();
     await device.close();
@@ -336,6 +366,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
         p99: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
         max: Math.max(0, loopDelay.max / 1e6 - LOOP_RESOLUTION_MS),
       },
+      memory: { settled: memSettled, end: memEnd },
       gc: {
         pauses: gcPauses.length,
         totalMs: gcPauses.reduce((a, b) => a + b, 0),
@@ -436,6 +467,11 @@ export function summarizeLive(r: LivePerformResult): string {
     `  engine per block p50 ${r.blockMs.p50.toFixed(3)} ms, p99 ${r.blockMs.p99.toFixed(3)} ms, worst ${r.blockMs.max.toFixed(2)} ms (budget ${budget.toFixed(2)} ms); analysis wait p50 ${r.analysisWaitMs.p50.toFixed(2)} ms, p99 ${r.analysisWaitMs.p99.toFixed(2)} ms; ${r.missedHops}/${r.hops} hops missed`,
     `  event loop delay p50 ${r.eventLoopDelayMs.p50.toFixed(2)} ms, p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms, worst ${r.eventLoopDelayMs.max.toFixed(2)} ms; GC ${r.gc.pauses} pauses, longest ${r.gc.maxMs.toFixed(2)} ms, ${r.gc.totalMs.toFixed(1)} ms in all`,
     ...(r.priority ? [`  audio threads: ${r.priority}`] : []),
+    ...(r.memory.settled
+      ? [
+          `  memory of the audio process: resident ${r.memory.settled.rssMb.toFixed(1)} MB at ${r.memory.settled.seconds.toFixed(0)} s, ${r.memory.end.rssMb.toFixed(1)} MB at the end; main heap ${r.memory.settled.heapMb.toFixed(1)} → ${r.memory.end.heapMb.toFixed(1)} MB, outside it (buffers, SQLite, PortAudio) ${r.memory.settled.externalMb.toFixed(1)} → ${r.memory.end.externalMb.toFixed(1)} MB`,
+        ]
+      : []),
     `  device: ${r.device.underflows} output underflows, ${r.device.overflows} input overflows, ${r.device.lostInput} input blocks lost, ${r.device.dropped} output blocks dropped to keep the latency; CPU ${((r.cpuSeconds / Math.max(1e-9, r.wallSeconds)) * 100).toFixed(0)} % of one core`,
     ...(r.device.losses > 0
       ? [
