@@ -226,7 +226,7 @@ describe("beat tracker: phase", () => {
     expect(precision(events, beats, 7)).toBeGreaterThan(0.9);
   });
 
-  it("puts the beats of a click track on the clicks, not late: median within 1.5 ms over tempi and sub-hop phases", () => {
+  it("puts the beats of a click track on the clicks, between hops and not late: median within 1.5 ms over tempi and sub-hop phases", () => {
     // The band plays on the beats the tracker reports: a bias here makes it late by as much.
     // Clicks at three tempi, each at four phases against the 10 ms hop grid.
     const offsets: number[] = [];
@@ -244,8 +244,8 @@ describe("beat tracker: phase", () => {
     expect(offsets.length).toBeGreaterThan(150);
     const sorted = [...offsets].sort((a, b) => a - b);
     expect(Math.abs(sorted[sorted.length >> 1]!)).toBeLessThan(1.5);
-    // Nearly every beat within the hop's quantization (±5 ms) and a little.
-    const within = offsets.filter((x) => Math.abs(x) <= 6).length / offsets.length;
+    // Between hops: nearly every beat within 2.5 ms (on whole hops they spread over ±5 ms).
+    const within = offsets.filter((x) => Math.abs(x) <= 2.5).length / offsets.length;
     expect(within).toBeGreaterThan(0.9);
   });
 });

@@ -24,14 +24,15 @@ export interface TrackerOutput {
  */
 const ODF_LATENCY_SECONDS = 0.012;
 /**
- * A beat's hop index (the tracker's cumulative score is kept per hop) stands for the hop it ends:
- * the detection function at a hop is the change from the hop before, so a beat found there lies
- * in that hop, half a hop before its end on average. Beats are reported at the hop's middle.
- * Measured on click tracks at 80–128 BPM and four sub-hop phases (beats.test.ts, "phase"): beats
- * stamped at the hop's end were 5 ms (half a 10 ms hop) late in the median, and the band that
- * follows them as late.
+ * Beats lag their onsets by more than ODF_LATENCY_SECONDS says, measured on click tracks at
+ * 80–128 BPM and four sub-hop phases (beats.test.ts, "not late"), in hops: a beat on a whole hop
+ * (the tracker's cumulative score is kept per hop, so a beat falls on the first hop at or after
+ * its detection-function peak) by half a hop; a beat placed between hops (on the sub-hop peak of
+ * the detection function, see BeatTracker) by 0.17 hop. Beats are reported that much earlier:
+ * without it the band, which plays on them, was 5 ms late.
  */
-const BEAT_HOP_CENTER = 0.5;
+const BEAT_LAG_WHOLE_HOPS = 0.5;
+const BEAT_LAG_SUB_HOPS = 0.17;
 /** A pitch change must hold for this many hops before it is reported (at its first hop). */
 const PITCH_HOLD_HOPS = 2;
 
@@ -47,8 +48,9 @@ export class CausalTracker {
   private readonly harmony: HarmonyTracker;
   private readonly melody = new MelodyTracker();
   private readonly latency: number;
-  /** Frames a beat is reported before its hop's end (BEAT_HOP_CENTER). */
-  private readonly beatCenter: number;
+  /** Frames a beat on a whole hop, and one between hops, is reported earlier (BEAT_LAG_*). */
+  private readonly beatLagWhole: number;
+  private readonly beatLagSub: number;
   private readonly beatStep: BeatStep = { tempo: null, beatHop: null };
   private readonly harmonyOut: { chord: HarmonyChange | null; key: HarmonyChange | null } = {
     chord: null,
@@ -69,7 +71,8 @@ export class CausalTracker {
     this.config = config;
     const hopRate = config.sampleRate / config.hopSize;
     this.latency = Math.round(ODF_LATENCY_SECONDS * config.sampleRate);
-    this.beatCenter = Math.round(BEAT_HOP_CENTER * config.hopSize);
+    this.beatLagWhole = Math.round(BEAT_LAG_WHOLE_HOPS * config.hopSize);
+    this.beatLagSub = Math.round(BEAT_LAG_SUB_HOPS * config.hopSize);
     this.onsets = new OnsetDetector(config.bandCount, hopRate);
     this.beats = new BeatTracker(hopRate, Math.round(ODF_LATENCY_SECONDS * hopRate));
     this.harmony = new HarmonyTracker(hopRate);
@@ -119,8 +122,9 @@ export class CausalTracker {
     const step = this.beats.push(odf, this.beatStep, this.onsets.bass(), this.onsets.kickLikeness());
     if (step.tempo !== null) events.push({ kind: "tempo", frame: hopEndFrame, bpm: step.tempo });
     if (step.beatHop !== null) {
+      const lag = Number.isInteger(step.beatHop) ? this.beatLagWhole : this.beatLagSub;
       const beatFrame = frames(
-        Math.max(0, hopEndFrame + (step.beatHop - hop) * hopSize - this.latency - this.beatCenter),
+        Math.max(0, hopEndFrame + (step.beatHop - hop) * hopSize - this.latency - lag),
       );
       events.push({ kind: "beat", frame: beatFrame, reportedAt: hopEndFrame, bpm: this.beats.tempo() });
     }
