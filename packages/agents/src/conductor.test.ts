@@ -437,6 +437,69 @@ describe("Conductor count-in, form commands and free mode", () => {
   });
 });
 
+/**
+ * Drive a conductor as the pipeline does, and return the frame at which the band's note on each
+ * integer beat was scheduled: the tempo map's frame for it when its window was handed out (the
+ * agents decide a lookahead ahead; a later correction does not move a note already scheduled).
+ */
+function scheduled(c: Conductor, events: BeatEvent[], untilFrame: number): Map<number, number> {
+  const queue = [...events].sort((a, b) => a.reportedAt - b.reportedAt);
+  const at = new Map<number, number>();
+  for (let now = 0; now < untilFrame; now += BLOCK) {
+    while (queue.length > 0 && queue[0]!.reportedAt <= now) c.onBeat(queue.shift()!, frames(now));
+    const w = c.nextWindow(frames(now), BLOCK);
+    if (!w) continue;
+    for (let b = Math.ceil(w.from); b < w.to; b++) at.set(b, c.tempoMap.frameAtBeat(beats(b)));
+  }
+  return at;
+}
+
+const sd = (xs: readonly number[]): number => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+};
+
+describe("Conductor on a steady performer heard with detection jitter", () => {
+  const fpb = (60 * SR) / 96;
+  /** Band minus performer (ms) on beats 12..56, as scheduled. */
+  function asynchrony(detected: (k: number) => number): number[] {
+    const c = new Conductor({ song, sampleRate: SR, settings: settings() });
+    const events = range(0, 62).map((k) => ({
+      kind: "beat" as const,
+      frame: frames(Math.round(detected(k))),
+      reportedAt: frames(Math.round(detected(k) + 0.007 * SR)),
+      bpm: 96,
+    }));
+    const at = scheduled(c, events, 62 * fpb);
+    return range(12, 56).map((k) => ((at.get(k)! - k * fpb) / SR) * 1000);
+  }
+
+  it("plays with a standard deviation under 3 ms when the beats come with ±5 ms of jitter", () => {
+    // Uniform within ±5 ms, deterministic (a linear congruential sequence), no pattern to follow.
+    const u = new Array<number>(62);
+    let x = 12345;
+    for (let k = 0; k < u.length; k++) u[k] = (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const jit = (k: number) => ((u[k]! - 0.5) * 2 * 5 * SR) / 1000;
+    const ms = asynchrony((k) => k * fpb + jit(k));
+    expect(sd(ms)).toBeLessThan(3);
+    // A beat's own jitter is not followed: the band varies less than the detected beats do.
+    const detected = range(12, 56).map((k) => (jit(k) / SR) * 1000);
+    expect(sd(ms)).toBeLessThan(0.8 * sd(detected));
+    expect(Math.max(...ms.map(Math.abs))).toBeLessThan(6);
+  });
+
+  it("smooths a tracker's 10 ms hops: beats falling on and between hops (alternately ±2.5 ms) move the band under 1 ms", () => {
+    // 96 BPM is 62.5 hops of 10 ms: every other beat falls half a hop off the hop grid, and the
+    // tracker (which places beats on hops) reports it 5 ms later than the beat before.
+    const hop = 0.01 * SR;
+    const ms = asynchrony((k) => Math.ceil((k * fpb) / hop) * hop - hop / 2 + 1);
+    expect(sd(ms)).toBeLessThan(1);
+    // On the beats' mean (which the band cannot know better than the tracker).
+    const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+    expect(Math.abs(mean)).toBeLessThan(3);
+  });
+});
+
 describe("Conductor in adaptive mode: a ±20 % change", () => {
   for (const [from, to] of [
     [100, 120],

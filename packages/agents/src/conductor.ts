@@ -34,11 +34,15 @@
  *    last three becomes the tempo, or at once the newest interval when the tracker's bpm agrees
  *    with it (within `AGREE`): a change confirmed by both. It is jumped to when it differs by more
  *    than `JUMP`, else smoothed by `SMOOTH` (steady input gives a steady tempo; a real change is
- *    taken within one or two beats; neither a median nor the confirmation overshoots).
+ *    taken within one or two beats; neither a median nor the confirmation overshoots). While the
+ *    newest interval is steady (within `JUMP`), the measurement is the period of the line fitted
+ *    through the last `FIT_BEATS` beats since the last jump instead (the tracker's jitter averages
+ *    out).
  * 3. The performer's position is predicted at `now`; the band's rate from `now` closes the
  *    difference over `CATCH_UP_BEATS` beats (the extra rate capped at ±`MAX_NUDGE`), or within a
  *    beat when it exceeds `FAR_BEATS` (capped at ±`MAX_NUDGE_FAR`: after a change), then runs at
- *    the performer's tempo. The past is never rewritten (`TempoMap.withRateFrom`).
+ *    the performer's tempo. On a steady tempo the performer's position is taken from the fitted
+ *    line, and a gap within `JITTER_SECONDS` is closed by `STEADY_GAIN` of it per beat. The past is never rewritten (`TempoMap.withRateFrom`).
  */
 import type {
   Beats,
@@ -84,6 +88,22 @@ export const STEADY_TOLERANCE = 0.08;
  * (4:3 is 33 % faster, 3:4 is 25 % slower) would make the band count beats never played.
  */
 export const TRUST_TEMPO_RATIO = 0.22;
+/**
+ * On a steady tempo the performer's beat and period are a straight line fitted through the last
+ * this many accepted beats (since the last jump of tempo): one beat's detection jitter (a hop of
+ * the tracker, ±5 ms) moves the band a fraction as much, and a jitter that alternates beat to beat
+ * (beats falling on and between the tracker's hops) cancels. (8 beats smooth more, but lag a
+ * performer who pushes the tempo: on the blues-drums example's +8 % ramp the band was 12 ms
+ * late in the median instead of 7.)
+ */
+export const FIT_BEATS = 4;
+/**
+ * A phase gap within this (seconds) may be the detection's jitter rather than a move of the
+ * performer's: the band closes `STEADY_GAIN` of it at each beat (a larger one, all of it).
+ */
+export const JITTER_SECONDS = 0.008;
+/** The share of a small phase gap closed at each beat. */
+export const STEADY_GAIN = 0.35;
 /** After a tempo change, beats are counted from an accepted beat at least this long ago. */
 export const RECOUNT_SECONDS = 2.5;
 /** Accepted beats remembered for counting. */
@@ -137,6 +157,8 @@ export class Conductor {
   private readonly raw: number[] = [];
   /** Beats the band accepted: frame and band beat index (newest last). */
   private readonly accepted: { frame: number; index: number }[] = [];
+  /** Accepted beats from this frame on are at the current tempo (the last jump): they are fitted. */
+  private fitFrom = 0;
 
   constructor(opts: ConductorOptions) {
     this.song = opts.song;
@@ -219,6 +241,7 @@ export class Conductor {
       // An interval measured across the change would mix two tempi: measure afresh.
       this.lastBeatFrame = null;
       this.periods.length = 0;
+      this.fitFrom = ev.frame;
     } else {
       const error = n - p;
       if (Math.abs(error) > OUTLIER_BEATS && this.outliersInRow < RELOCK_AFTER) {
@@ -250,33 +273,86 @@ export class Conductor {
       // The median, unless the tracker's bpm confirms the newest interval (a real change: take it now).
       const tracker = this.levelPeriod(ev.bpm);
       const confirmed = Math.abs(tracker - measured) < AGREE * this.period;
-      const m = free ? measured : confirmed ? (tracker + measured) / 2 : median(this.periods);
-      const next =
-        free || Math.abs(m / this.period - 1) > JUMP ? m : this.period + SMOOTH * (m - this.period);
+      // A steady interval: the period of the line through the last beats at this tempo.
+      const fit = !free && Math.abs(measured / this.period - 1) <= JUMP ? this.fit() : null;
+      const m = free
+        ? measured
+        : fit !== null
+          ? fit.period
+          : confirmed
+            ? (tracker + measured) / 2
+            : median(this.periods);
+      const jump = !free && Math.abs(m / this.period - 1) > JUMP;
+      const next = free || jump ? m : this.period + SMOOTH * (m - this.period);
+      // A jump starts a new line (beats before it were at the old tempo).
+      if (jump) this.fitFrom = ev.frame;
       // Within the tempi a session may be set to (20..400 BPM).
       const fastest = framesPerBeat(400 as Bpm, this.sampleRate);
       const slowest = framesPerBeat(20 as Bpm, this.sampleRate);
       this.period = Math.min(slowest, Math.max(fastest, next));
     }
 
-    // Phase: where the performer will be at `now`, against where the band is.
-    const performerNow = n + (now - ev.frame) / this.period;
+    // Phase: where the performer will be at `now` (from the line through the last beats on a
+    // steady tempo, else from this beat), against where the band is.
+    const fitted = free ? null : this.fit();
+    const beatFrame = fitted !== null ? fitted.frame : ev.frame;
+    const performerNow = n + (now - beatFrame) / this.period;
     const bandNow = this.map.beatAtFrame(now);
     const gap = performerNow - bandNow;
     // A small gap (the tracker's jitter) is closed gently; a large one (a change of tempo) at once.
     const far = free || Math.abs(gap) > FAR_BEATS;
+    // Within the detection's jitter, only a share of the gap is closed at each beat (a persistent
+    // gap is still closed within a few beats: two thirds of it in three).
+    const small = !far && Math.abs(gap) * this.period <= JITTER_SECONDS * this.sampleRate;
+    const closed = small ? gap * STEADY_GAIN : gap;
     const cap = far ? MAX_NUDGE_FAR : MAX_NUDGE;
-    const nudge = Math.max(-cap, Math.min(cap, gap / (far ? 1 : CATCH_UP_BEATS)));
+    const nudge = Math.max(-cap, Math.min(cap, closed / (far ? 1 : CATCH_UP_BEATS)));
     const rate = (1 + nudge) / this.period;
     let map = this.map.withRateFrom(now, rate);
     if (nudge !== 0) {
-      // Catch up over |gap| / |nudge| beats, then run at the performer's tempo.
-      const until = Math.round(now + (gap / nudge) * this.period);
+      // Catch up over |closed| / |nudge| beats, then run at the performer's tempo.
+      const until = Math.round(now + (closed / nudge) * this.period);
       if (until > now) map = map.withRateFrom(until as SampleFrame, 1 / this.period);
     }
     this.map = map.forgetBefore((now - KEEP_SECONDS * this.sampleRate) as SampleFrame);
     this.lastPhaseError = error;
     return this.update(now, "beat");
+  }
+
+  /**
+   * The least-squares line (frame against band beat index) through the last accepted beats at the
+   * current tempo, at most `FIT_BEATS` beats back: its period and its frame at the newest beat.
+   * Null with fewer than three beats (two intervals). Runs once per beat, not per block.
+   */
+  private fit(): { period: number; frame: number } | null {
+    const a = this.accepted;
+    const last = a[a.length - 1];
+    if (last === undefined) return null;
+    let k = 0;
+    let si = 0;
+    let sf = 0;
+    for (let i = a.length - 1; i >= 0; i--) {
+      const b = a[i]!;
+      if (b.frame < this.fitFrom || last.index - b.index > FIT_BEATS - 1) break;
+      k++;
+      si += b.index - last.index;
+      sf += b.frame - last.frame;
+    }
+    if (k < 3) return null;
+    const mi = si / k;
+    const mf = sf / k;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = a.length - k; i < a.length; i++) {
+      const x = a[i]!.index - last.index - mi;
+      sxx += x * x;
+      sxy += x * (a[i]!.frame - last.frame - mf);
+    }
+    if (sxx <= 0) return null;
+    const period = sxy / sxx;
+    // (beats counted across a change the chain did not see as one: not a line at this tempo)
+    if (Math.abs(period / this.period - 1) > JUMP) return null;
+    return { period, frame: last.frame + mf - period * mi };
   }
 
   /** Whether an interval is a whole number (≥ 1) of `period`s, within the tolerance. */

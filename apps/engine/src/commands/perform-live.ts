@@ -21,7 +21,7 @@ import type { LiveFigures } from "../drivers/live.js";
 import { liveFigures, runLive } from "../drivers/live.js";
 import { AnalysisPool } from "../pipeline/analysis-pool.js";
 import { AnalysisStage } from "../pipeline/analysis-stage.js";
-import { Pipeline } from "../pipeline/pipeline.js";
+import { Pipeline, renderAhead } from "../pipeline/pipeline.js";
 import { readSongFile } from "../songs.js";
 import { loadSynth } from "../soundfonts.js";
 import { defaultAgentSettings, openRecorder } from "./perform.js";
@@ -252,7 +252,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     render: true,
     synth,
     clock,
-    renderAheadFrames: latencyFrames,
+    renderAheadFrames: renderAhead(latencyFrames, blockSize),
     ...(options.onPlay ? { onPlay: options.onPlay } : {}),
   });
 

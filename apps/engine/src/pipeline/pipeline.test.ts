@@ -5,7 +5,7 @@ import { Settings, type SongMap } from "@performia/protocol";
 import analyzeHops from "./analysis-worker.js";
 import type { HopBatch } from "./analysis-worker.js";
 import { AnalysisStage } from "./analysis-stage.js";
-import { Pipeline } from "./pipeline.js";
+import { Pipeline, renderAhead } from "./pipeline.js";
 
 const SR = 44100;
 const BLOCK = 128;
@@ -63,5 +63,31 @@ describe("the pipeline", () => {
       expect(Math.max(...byAgent(a).map((d) => d.start))).toBeGreaterThan(11.5);
     // Never asked again after it threw.
     expect(calls).toBe(callsAtFailure);
+  });
+
+  it("live, renders a round trip and one block ahead: through a device with that round trip, the band sounds where the file driver puts it", async () => {
+    // The device as `performia latency` measures it: the output block written after the input
+    // block that ends at frame `end` comes back (its first sample) at input frame `end` + RT.
+    const RT = 309; // 7 ms
+    const render = async (ahead: number, device: boolean): Promise<Float32Array> => {
+      // Bar 1 at 0.3 s (a note at frame 0 could not be rendered ahead).
+      const settings = Settings.parse({ sampleRate: SR, seed: 3, followMode: "click", startFrame: 13230 });
+      const stage = new AnalysisStage(inline, SR, { batchHops: 8 });
+      const pipeline = new Pipeline({ song, settings, analysis: stage, renderAheadFrames: ahead });
+      const input = new Float32Array(BLOCK);
+      const out = new Float32Array(BLOCK);
+      const heard = new Float32Array(2 * SR);
+      for (let at = 0; at + BLOCK <= SR; at += BLOCK) {
+        stage.push(input, BLOCK);
+        await stage.ready(at + BLOCK);
+        pipeline.process(input, BLOCK, out);
+        heard.set(out, device ? at + BLOCK + RT : at);
+      }
+      return heard;
+    };
+    const first = (x: Float32Array) => x.findIndex((v) => Math.abs(v) > 1e-4);
+    const offline = first(await render(0, false));
+    expect(offline).toBeGreaterThan(0);
+    expect(first(await render(renderAhead(RT, BLOCK), true))).toBe(offline);
   });
 });

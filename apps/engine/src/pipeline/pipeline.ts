@@ -70,8 +70,8 @@ export interface PipelineOptions {
   readonly keep?: boolean;
   /**
    * Live: render notes this many frames before their decided frame, so that after the device's
-   * round trip they sound on the performer's beat. Only the rendering moves: decisions (and so
-   * replays) are the same.
+   * round trip they sound on the performer's beat (`renderAhead`). Only the rendering moves:
+   * decisions (and so replays) are the same.
    */
   readonly renderAheadFrames?: number;
   /** Live: a clock (ms) to time the stages of each block with (measured only, never decides). */
@@ -81,6 +81,19 @@ export interface PipelineOptions {
    * pipeline thread inside `process`: it must only copy what it needs, never allocate or wait.
    */
   readonly onPlay?: (d: Decision) => void;
+}
+
+/**
+ * How far ahead a live pipeline renders (`renderAheadFrames`) on a device with this round trip.
+ * The round trip (`performia latency`) runs from the end of the input block after which an
+ * output block is written to the input frame its first sample comes back in; the output block
+ * `process` makes from the input block [start, end) starts sounding at `end` + round trip, while
+ * its first sample stands for frame `start` + ahead. So the ahead is the round trip and one block:
+ * with the round trip alone, every note sounded a block (2.9 ms at 128 frames and 44.1 kHz) late.
+ * @example renderAhead(309, 128) // => 437
+ */
+export function renderAhead(roundTripFrames: number, blockSize: number): number {
+  return Math.max(0, Math.round(roundTripFrames)) + blockSize;
 }
 
 /** Time spent in the stages of the last block, in ms (when the pipeline has a clock). */

@@ -471,7 +471,7 @@ export class BeatTracker {
       // A beat held for its onset goes on the onset (the detection function peaks about leadHops
       // after it first rises).
       if (!this.silent(Math.min(n, due)) && !this.missing(n)) {
-        out.beatHop = n > due ? Math.max(this.nextBeat, n + this.leadHops) : this.nextBeat;
+        out.beatHop = n > due ? Math.max(this.nextBeat, n + this.leadHops) : this.subHop(this.nextBeat);
         this.lastEmitted = out.beatHop;
       }
       this.lastBeat = this.nextBeat;
@@ -692,6 +692,28 @@ export class BeatTracker {
     let m = 0;
     for (let h = b - 4; h <= b + 4; h++) m = Math.max(m, this.odfAt(h));
     this.beatMiss = 0.8 * this.beatMiss + (m >= HIT_RATIO * this.beatPeak ? 0 : 0.2);
+  }
+
+  /**
+   * A predicted beat (a whole hop: the cumulative score is kept per hop) placed between hops: one
+   * period after the detection-function peak (sub-hop, a parabola through its neighbours) of the
+   * last beat, when that falls within a hop of it. Beats a period of 62.5 hops apart would
+   * otherwise fall alternately on and half a hop off their onsets. Only the beat reported moves;
+   * the tracker's own beats stay on hops.
+   */
+  private subHop(beat: number): number {
+    if (!Number.isInteger(beat) || this.lastBeat < 0 || this.beatPeak <= 0) return beat;
+    const b = Math.round(this.lastBeat);
+    let m = -1;
+    for (let h = b - 1; h <= b + 1; h++) if (m < 0 || this.odfAt(h) > this.odfAt(m)) m = h;
+    const v = this.odfAt(m);
+    const l = this.odfAt(m - 1);
+    const r = this.odfAt(m + 1);
+    if (v < IOI_LOST * this.beatPeak || v < l || v < r) return beat;
+    const denom = l - 2 * v + r;
+    const peak = m + (denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / denom)) : 0);
+    const x = peak + this.period;
+    return Math.abs(x - beat) <= 1 ? x : beat;
   }
 
   /** Hold a beat that has no onset yet up to WAIT_HOPS hops past its hop. */
