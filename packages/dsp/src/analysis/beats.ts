@@ -137,10 +137,11 @@ const LEVEL_UNIFORM = 0.85;
 /** The symmetric rule, which also brings the tracker up from the slower level: with a kick drum
  * (or clicks), when every beat and half-beat of the current tempo (the candidate faster beats, the
  * faster level within MAX_BPM), or every beat of the faster level once there, carries at least
- * LEVEL_EVEN of the largest of them (over 2·RATIO_BEATS of them), the tempi from the octave below
- * the faster level to LEVEL_SLOWER of it (2:3 included: the prior favours it at 200 BPM) are scaled
- * down to LEVEL_CAP of the faster level in the observation (the filter moves up from the slower
- * level within a few updates), and the long-window challenger may not bring a slower one back.
+ * LEVEL_EVEN of the largest of them (over 2·RATIO_BEATS of them, one of which may be missing: a
+ * dropped hit), the tempi from the octave below the faster level to LEVEL_SLOWER of it (2:3
+ * included: the prior favours it at 200 BPM) are scaled down to LEVEL_CAP of the faster level in
+ * the observation (the filter moves up from the slower level within a few updates), and the
+ * long-window challenger may not bring a slower one back.
  * A click or a rock beat's kicks and snares at 200 BPM have no slower beat; a pattern whose
  * half-beats hold only hats (rock, funk's sixteenths, an off-beat pattern) has, and so has a click
  * with softer clicks in between (the same sound, accented: below LEVEL_SAME of the loudest, the
@@ -1593,11 +1594,13 @@ export class BeatTracker {
   }
 
   /** Whether the grid of period `q` hops through the tracker's last beat, over its last
-   * 2·RATIO_BEATS points, is a uniform pulse: every detection-function peak (±3 hops) on it at
-   * least LEVEL_SAME of the largest, or LEVEL_EVEN of it while every other point carries a kick's
-   * bass and the points in between do not (LEVEL_SPLIT): kicks and snares, not an accent. */
+   * 2·RATIO_BEATS points, is a uniform pulse: every detection-function peak (±3 hops) on it but
+   * the weakest (a dropped hit) at least LEVEL_SAME of the largest, or LEVEL_EVEN of it while every
+   * other point carries a kick's bass and the points in between do not (LEVEL_SPLIT): kicks and
+   * snares, not an accent. */
   private evenPulse(q: number): boolean {
     let high = 0;
+    let lowest = Infinity;
     let low = Infinity;
     let n = 0;
     let fullA = 0;
@@ -1614,7 +1617,10 @@ export class BeatTracker {
         b = Math.max(b, this.bassOdf[d % this.capacity]!);
       }
       high = Math.max(high, v);
-      low = Math.min(low, v);
+      if (v < lowest) {
+        low = lowest;
+        lowest = v;
+      } else low = Math.min(low, v);
       if (k % 2 === 0) {
         fullA += v;
         bassA += b;
