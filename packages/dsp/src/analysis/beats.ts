@@ -35,7 +35,10 @@
  *   the current one whose beats and half-beats the recent onsets fill clearly more replaces it.
  * - Uniform pulse: with a kick drum (or clicks), the octave below the current tempo is damped in
  *   the observation while its half-beats collect nearly what its beats do (no slower beat is
- *   marked; the log-Gaussian prior alone would halve a 190 BPM click).
+ *   marked; the log-Gaussian prior alone would halve a 190 BPM click). Symmetrically, when every
+ *   beat and half-beat of the current tempo carries a like onset (a 200 BPM click or rock beat
+ *   estimated at 100), the tempi below twice it (up to MAX_BPM) are damped, so the filter moves
+ *   up there and stays (see LEVEL_EVEN).
  * - Fast step detector: a 1.6 s autocorrelation window whose preferred tempo, a plausible step,
  *   also collects clearly more onset mass at its last 4 beats (or 2.5 times what the tracker's
  *   own last 3 beats collected: they have lost the onsets) restarts the filter there; the beat
@@ -131,6 +134,25 @@ const RATIO_DAMP = 0.5;
  * would halve it. Not without a kick drum (comping's chords on the half-beats outweigh the bass
  * on the beats). */
 const LEVEL_UNIFORM = 0.85;
+/** The symmetric rule, which also brings the tracker up from the slower level: with a kick drum
+ * (or clicks), when every beat and half-beat of the current tempo (the candidate faster beats, the
+ * faster level within MAX_BPM), or every beat of the faster level once there, carries at least
+ * LEVEL_EVEN of the largest of them (over 2·RATIO_BEATS of them, one of which may be missing: a
+ * dropped hit), the tempi from the octave below the faster level to LEVEL_SLOWER of it (2:3
+ * included: the prior favours it at 200 BPM) are scaled down to LEVEL_CAP of the faster level in
+ * the observation (the filter moves up from the slower level within a few updates), and the
+ * long-window challenger may not bring a slower one back.
+ * A click or a rock beat's kicks and snares at 200 BPM have no slower beat; a pattern whose
+ * half-beats hold only hats (rock, funk's sixteenths, an off-beat pattern) has, and so has a click
+ * with softer clicks in between (the same sound, accented: below LEVEL_SAME of the loudest, the
+ * weaker points must be another drum, told by the bass part: LEVEL_SPLIT times less or more of
+ * it, relative to the detection function, than the others, plus LEVEL_BASS). */
+const LEVEL_EVEN = 0.45;
+const LEVEL_SAME = 0.75;
+const LEVEL_SPLIT = 4;
+const LEVEL_BASS = 0.01;
+const LEVEL_CAP = 0.5;
+const LEVEL_SLOWER = 0.7;
 /** A restart of the tempo filter (a step or a challenger, not an octave) must be borne out by the
  * recent onsets: the strong onsets of the last COVER_SECONDS (IOI_LOST of the usual peak), weighted
  * by their strength, must fall on the beats and half-beats of the new tempo (within COVER_TOL of a
@@ -290,6 +312,10 @@ export class BeatTracker {
   private ratioCandidate = -1;
   /** States of 3:4 / 4:3 relatives found clearly weaker at the last update (-1: none). */
   private readonly damped = new Int32Array(RATIOS.length).fill(-1);
+  /** The slowest tempo state damped below a uniform pulse this update, and the pulse's own
+   * (faster) state (-1: none; see LEVEL_EVEN). */
+  private evenSlow = -1;
+  private evenFast = -1;
   private ratioCount = 0;
   /** (the same for the 2:3 / 3:2 check, see THIRD_MARGIN) */
   private thirdCandidate = -1;
@@ -1180,6 +1206,7 @@ export class BeatTracker {
         }
       }
     }
+    obsSum = this.favourEvenPulse(obs, obsSum);
     // After a re-anchoring the windows still hold mostly the old tempo: only refine near the new one.
     if (this.hop < this.holdUntil) {
       for (let s = 0; s < states; s++) {
@@ -1253,6 +1280,7 @@ export class BeatTracker {
     if (
       !held &&
       Math.abs(rBest - best) > 4 &&
+      !this.evenSlower(rBest) &&
       this.raw[rBest]! > LONG_CHALLENGER_RATIO * this.raw[best]! &&
       (this.hop < this.firstEstimate + EARLY_LEVEL_SECONDS * this.hopRate ||
         (this.bestNear(so, rBest) > this.bestNear(so, best) &&
@@ -1544,6 +1572,91 @@ export class BeatTracker {
       off += this.peakAround(b - p / 2);
     }
     return on > 0 ? off / on : 0;
+  }
+
+  /**
+   * A uniform pulse (see LEVEL_EVEN): at the current tempo, its beats and half-beats (the candidate
+   * faster beats) or, at the faster level, its own beats. The slower tempi, from the octave below
+   * the faster level to LEVEL_SLOWER of it (2:3 included), are scaled down in the observation to
+   * LEVEL_CAP of the faster level's. Sets this.evenFast and this.evenSlow (the lowest state
+   * scaled). Returns the new sum of `obs`.
+   */
+  private favourEvenPulse(obs: Float64Array, obsSum: number): number {
+    let fast = -1;
+    if (this.period > 0 && this.lastBeat >= 0 && this.kick > KICK_LIKE) {
+      if (2 * this.bpm <= MAX_BPM && this.evenPulse(this.period / 2)) fast = this.peakNear(2 * this.bpm);
+      else if (this.evenPulse(this.period)) fast = this.peakNear(this.bpm);
+    }
+    this.evenFast = fast;
+    if (fast < 0) {
+      this.evenSlow = -1;
+      return obsSum;
+    }
+    this.evenSlow = Math.max(0, Math.round(fast - Math.log(2) / Math.log(GRID_STEP)) - 3);
+    const hi = this.evenSlowest();
+    let top = 0;
+    for (let k = this.evenSlow; k <= hi; k++) top = Math.max(top, obs[k]!);
+    const f = (LEVEL_CAP * obs[fast]!) / Math.max(top, 1e-12);
+    if (f >= 1) return obsSum;
+    for (let k = this.evenSlow; k <= hi; k++) {
+      obsSum -= obs[k]! * (1 - f);
+      obs[k] = obs[k]! * f;
+    }
+    return obsSum;
+  }
+
+  /** The fastest of the slower tempi of the uniform pulse (LEVEL_SLOWER of this.evenFast). */
+  private evenSlowest(): number {
+    return Math.round(this.evenFast + Math.log(LEVEL_SLOWER) / Math.log(GRID_STEP));
+  }
+
+  /** Whether state `s` is one of the slower tempi of the uniform pulse this update. */
+  private evenSlower(s: number): boolean {
+    return this.evenFast >= 0 && s >= this.evenSlow && s <= this.evenSlowest();
+  }
+
+  /** Whether the grid of period `q` hops through the tracker's last beat, over its last
+   * 2·RATIO_BEATS points, is a uniform pulse: every detection-function peak (±3 hops) on it but
+   * the weakest (a dropped hit) at least LEVEL_SAME of the largest, or LEVEL_EVEN of it while every
+   * other point carries a kick's bass and the points in between do not (LEVEL_SPLIT): kicks and
+   * snares, not an accent. */
+  private evenPulse(q: number): boolean {
+    let high = 0;
+    let lowest = Infinity;
+    let low = Infinity;
+    let n = 0;
+    let fullA = 0;
+    let fullB = 0;
+    let bassA = 0;
+    let bassB = 0;
+    for (let k = 0; k < 2 * RATIO_BEATS; k++) {
+      const h = Math.round(this.lastBeat - k * q);
+      if (h - 4 <= this.hop - this.capacity || h < 4) break;
+      let v = 0;
+      let b = 0;
+      for (let d = h - 3; d <= Math.min(h + 3, this.hop); d++) {
+        v = Math.max(v, this.odf[d % this.capacity]!);
+        b = Math.max(b, this.bassOdf[d % this.capacity]!);
+      }
+      high = Math.max(high, v);
+      if (v < lowest) {
+        low = lowest;
+        lowest = v;
+      } else low = Math.min(low, v);
+      if (k % 2 === 0) {
+        fullA += v;
+        bassA += b;
+      } else {
+        fullB += v;
+        bassB += b;
+      }
+      n++;
+    }
+    if (n < 2 * RATIO_BEATS || !(high > 0) || low < LEVEL_EVEN * high) return false;
+    if (low >= LEVEL_SAME * high) return true;
+    const a = bassA / Math.max(fullA, 1e-12);
+    const b = bassB / Math.max(fullB, 1e-12);
+    return Math.max(a, b) > LEVEL_SPLIT * Math.min(a, b) + LEVEL_BASS;
   }
 
   /** Largest value of `o` within ±2 states of `s`. */
