@@ -1,0 +1,207 @@
+/**
+ * Sung-note onsets: places the onsets of the onset detector where a listener (and an annotator
+ * of sung notes) hears the note start, from the melody line. Two rules, each a bounded delay:
+ *
+ * - Voicing start: a sung syllable often begins with a consonant or a breath ("s", "t", "h")
+ *   60-170 ms before its vowel, and the note starts with the voice, not with the noise. An
+ *   onset found while the melody is unvoiced is held for up to VOICING_WAIT_HOPS hops; if the
+ *   melody becomes voiced (for VOICED_HOLD_HOPS hops) within that time, the onset is placed at
+ *   the first voiced hop; otherwise (a drum, a click, a consonant with no vowel) it is released
+ *   at its own time when the wait ends. Further onsets while it is held belong to the same
+ *   syllable and are dropped, except one that comes with the voice (it is the note start).
+ * - Glide start: an onset found while the melody is voiced and its pitch has just moved
+ *   monotonically by at least GLIDE_SEMITONES (a sung legato change: the energy moving between
+ *   harmonics while the pitch glides makes the onset function peak towards the glide's end) is
+ *   placed where the pitch began to move. Vibrato (a smaller, periodic excursion) does not
+ *   qualify. Onsets are not made from pitch alone: a clean legato change that the onset
+ *   function does not hear (an instrument's slur) stays no onset.
+ *
+ * Report latency: an onset is reported when the detector confirms it (as before), except one
+ * found while unvoiced, reported at the latest VOICING_WAIT_HOPS hops (+ VOICED_HOLD_HOPS) later.
+ * The onset times never move forward by more than the wait, and never later than the hop at
+ * which they are reported. Fixed-size state, no allocation per hop.
+ */
+
+/** Hops an onset found while unvoiced waits for the voice (220 ms at 10 ms hops). */
+const VOICING_WAIT_HOPS = 22;
+/**
+ * Only a consonant-like onset waits: at least CONSONANT_SHARE of its band magnitude (the most
+ * over the onset hop and the next) lies above CONSONANT_HZ. A sung vowel, a strum, a stab or a
+ * drum's body has most of its energy below; a consonant's or a breath's noise lies above.
+ */
+const CONSONANT_HZ = 1500;
+const CONSONANT_SHARE = 0.5;
+/** An onset held for the voice moves to the voicing start only this many hops after it or more. */
+const MIN_MOVE_HOPS = 6;
+/**
+ * A consonant-like onset over a voice that goes on (no unvoiced hop within this many hops: a hat
+ * over a held note, a voiced fricative) keeps its own time.
+ */
+const VOICED_WAIT_HOPS = 4;
+/** Fewest hops between two reported onsets (the onset detector's minimum gap, 60 ms). */
+const MIN_GAP_HOPS = 6;
+/** Voiced hops in a row that make a voicing start. */
+const VOICED_HOLD_HOPS = 2;
+/** A monotonic pitch move of at least this much (semitones) before the onset is a glide. */
+const GLIDE_SEMITONES = 1.2;
+/** The glide is traced back at most this many hops before the onset... */
+const GLIDE_MAX_HOPS = 15;
+/** ...from at most this many hops before the onset (hops of the new pitch, before the onset). */
+const GLIDE_SETTLE_HOPS = 6;
+/** ...over which the pitch moves back against the glide by less than this (semitones) per hop. */
+const SETTLE_SEMITONES = 0.3;
+/** ...over hops that move at least this much (semitones) in the glide's direction. */
+const GLIDE_STEP = 0.04;
+/** A glide start this close (hops) to the onset keeps the onset's own time. */
+const GLIDE_MIN_HOPS = 3;
+/** Melody history (hops, a power of two above GLIDE_MAX_HOPS + VOICING_WAIT_HOPS). */
+const RING = 64;
+
+export class NoteOnsets {
+  /** Melody pitch (MIDI, fractional; NaN when unvoiced) of recent hops (ring). */
+  private readonly midi = new Float64Array(RING);
+  /** Share of the band magnitude above CONSONANT_HZ of recent hops (ring). */
+  private readonly high = new Float64Array(RING);
+  /** First band above CONSONANT_HZ. */
+  private readonly highBand: number;
+  private hop = -1;
+  /** The onset held for the voice (-1: none), its strength, and the voiced hops seen since. */
+  private heldHop = -1;
+  private heldStrength = 0;
+  private voicedRun = 0;
+  /** Whether the melody was unvoiced at some hop since the held onset. */
+  private sawUnvoiced = false;
+  /** Hop of the last onset reported. */
+  private lastHop = -Infinity;
+  /** Output of the last push: how many onsets to report (0-2), their hops and strengths. */
+  count = 0;
+  readonly hops = new Int32Array(2);
+  readonly strengths = new Float64Array(2);
+
+  /** `bandLowHz`, `bandHighHz`: the edges of the log-spaced bands (see features.ts). */
+  constructor(bandCount: number, bandLowHz: number, bandHighHz: number) {
+    const b = Math.ceil(
+      (bandCount * Math.log2(CONSONANT_HZ / bandLowHz)) / Math.log2(bandHighHz / bandLowHz),
+    );
+    this.highBand = Math.min(bandCount, Math.max(0, b));
+  }
+
+  private at(h: number): number {
+    return h < 0 || h <= this.hop - RING ? NaN : this.midi[h & (RING - 1)]!;
+  }
+
+  /**
+   * One hop, in hop order: the melody pitch of this hop (null: unvoiced or missed) and the
+   * onset detector's confirmed onset (its hop, or -1, and strength). Sets count, hops, strengths.
+   */
+  push(hz: number | null, bands: Float32Array | null, onsetHop: number, strength: number): void {
+    const h = ++this.hop;
+    let all = 0;
+    let high = 0;
+    if (bands !== null) {
+      for (let b = 0; b < bands.length; b++) {
+        all += bands[b]!;
+        if (b >= this.highBand) high += bands[b]!;
+      }
+    }
+    this.high[h & (RING - 1)] = all > 0 ? high / all : 0;
+    const voiced = hz !== null && hz > 0;
+    this.midi[h & (RING - 1)] = voiced ? 69 + 12 * Math.log2(hz / 440) : NaN;
+    this.voicedRun = voiced ? this.voicedRun + 1 : 0;
+    this.count = 0;
+    const held = this.heldHop;
+    if (held >= 0) {
+      if (!voiced) this.sawUnvoiced = true;
+      if (this.sawUnvoiced && this.voicedRun >= VOICED_HOLD_HOPS) {
+        // The voice has come: the note starts with it (unless it came right with the onset).
+        const start = h - this.voicedRun + 1;
+        this.release(start - held < MIN_MOVE_HOPS ? held : start);
+        // An onset confirmed now is this voicing start.
+        return;
+      }
+      if (
+        onsetHop >= 0 ||
+        h - held >= VOICING_WAIT_HOPS ||
+        (!this.sawUnvoiced && h - held >= VOICED_WAIT_HOPS)
+      ) {
+        // Another attack came first, the wait is over, or the voice went on through the onset:
+        // the held onset keeps its own time.
+        this.release(held);
+      }
+    }
+    if (onsetHop < 0) return;
+    // An onset just after one moved to the voicing start is part of that note's start.
+    if (onsetHop - this.lastHop < MIN_GAP_HOPS) return;
+    if (this.consonant(onsetHop)) {
+      this.heldHop = onsetHop;
+      this.heldStrength = strength;
+      this.sawUnvoiced = Number.isNaN(this.at(onsetHop)) || !voiced;
+      return;
+    }
+    this.emit(Number.isNaN(this.at(onsetHop)) ? onsetHop : this.glideStart(onsetHop), strength);
+  }
+
+  /** Whether the onset at hop m sounds like a consonant or a breath (see CONSONANT_SHARE). */
+  private consonant(m: number): boolean {
+    const a = m <= this.hop - RING ? 0 : this.high[m & (RING - 1)]!;
+    const b = m + 1 > this.hop ? 0 : this.high[(m + 1) & (RING - 1)]!;
+    return Math.max(a, b) >= CONSONANT_SHARE;
+  }
+
+  private emit(hop: number, strength: number): void {
+    this.lastHop = hop;
+    this.hops[this.count] = hop;
+    this.strengths[this.count++] = strength;
+  }
+
+  private release(hop: number): void {
+    this.emit(hop, this.heldStrength);
+    this.heldHop = -1;
+  }
+
+  /** Where the pitch began its monotonic move into hop m (m itself when there is no glide). */
+  private glideStart(m: number): number {
+    // The pitch at m, or just after it when m is the end of a hop that has already moved.
+    let end = m;
+    const last = this.hop;
+    const p = this.at(m);
+    let dir = 0;
+    // Direction: the larger move over the last GLIDE_MAX_HOPS hops.
+    let lo = p;
+    let hi = p;
+    for (let k = 1; k <= GLIDE_MAX_HOPS; k++) {
+      const q = this.at(m - k);
+      if (Number.isNaN(q)) break;
+      if (q < lo) lo = q;
+      if (q > hi) hi = q;
+    }
+    if (hi - p > p - lo) dir = -1;
+    else dir = 1;
+    // Include the hops after m already seen (the glide may go on past the onset).
+    for (let j = m + 1; j <= last; j++) {
+      const q = this.at(j);
+      if (Number.isNaN(q) || (q - this.at(j - 1)) * dir < GLIDE_STEP) break;
+      end = j;
+    }
+    // The onset may come a few hops after the glide has settled on the new pitch.
+    let s = m;
+    while (m - s < GLIDE_SETTLE_HOPS) {
+      const a = this.at(s);
+      const b = this.at(s - 1);
+      if (Number.isNaN(a) || Number.isNaN(b) || (a - b) * dir >= GLIDE_STEP) break;
+      // A jump against the glide: the onset is a new note after it (a fall-off, then an attack).
+      if ((b - a) * dir > SETTLE_SEMITONES) return m;
+      s--;
+    }
+    const settled = s;
+    while (m - s < GLIDE_MAX_HOPS) {
+      const a = this.at(s);
+      const b = this.at(s - 1);
+      if (Number.isNaN(a) || Number.isNaN(b) || (a - b) * dir < GLIDE_STEP) break;
+      s--;
+    }
+    if (settled - s < GLIDE_MIN_HOPS) return m;
+    if (Math.max(this.at(end) * dir, this.at(settled) * dir) - this.at(s) * dir < GLIDE_SEMITONES) return m;
+    return s;
+  }
+}
