@@ -1,36 +1,47 @@
 /**
- * Sung-note onsets: places the onsets of the onset detector where a listener (and an annotator
- * of sung notes) hears the note start, from the melody line. Two rules, each a bounded delay:
+ * Sung-note onsets: places the onsets of the onset detector where an annotator of sung notes
+ * hears the note start, from the melody line (a sung note starts with its voice, and a legato
+ * note where its pitch starts to move). Two rules, each a bounded delay:
  *
  * - Voicing start: a sung syllable often begins with a consonant or a breath ("s", "t", "h")
- *   60-170 ms before its vowel, and the note starts with the voice, not with the noise. An
- *   onset found while the melody is unvoiced is held for up to VOICING_WAIT_HOPS hops; if the
- *   melody becomes voiced (for VOICED_HOLD_HOPS hops) within that time, the onset is placed at
- *   the first voiced hop; otherwise (a drum, a click, a consonant with no vowel) it is released
- *   at its own time when the wait ends. Further onsets while it is held belong to the same
- *   syllable and are dropped, except one that comes with the voice (it is the note start).
- * - Glide start: an onset found while the melody is voiced and its pitch has just moved
- *   monotonically by at least GLIDE_SEMITONES (a sung legato change: the energy moving between
- *   harmonics while the pitch glides makes the onset function peak towards the glide's end) is
- *   placed where the pitch began to move. Vibrato (a smaller, periodic excursion) does not
- *   qualify. Onsets are not made from pitch alone: a clean legato change that the onset
- *   function does not hear (an instrument's slur) stays no onset.
+ *   60-200 ms before its vowel. A consonant-like onset (see CONSONANT_SHARE) is held for up to
+ *   VOICING_WAIT_HOPS hops; if the melody, unvoiced at some hop since the onset, then becomes
+ *   voiced for VOICED_HOLD_HOPS hops within that time, the onset is placed at the first voiced
+ *   hop (when that is MIN_MOVE_HOPS or more after it), and an onset the detector then finds
+ *   within MIN_GAP_HOPS of it is the same note start. Otherwise it keeps its own time: when the
+ *   wait ends (a hat, a click, a breath with no vowel), when another onset comes first, or when
+ *   the voice goes on through it for VOICED_WAIT_HOPS hops (a hat over a held note).
+ * - Glide start: an onset found while the melody is voiced, at most GLIDE_SETTLE_HOPS hops after
+ *   the pitch has moved monotonically by at least GLIDE_SEMITONES (a sung legato change: the
+ *   energy moving between harmonics and the syllable's change of vowel make the onset function
+ *   peak towards the glide's end), is placed where the pitch began to move. Vibrato (+-50 cents)
+ *   does not qualify, nor an onset whose pitch jumps back against the glide (a fall-off, then a
+ *   new note's attack).
+ * Onsets are never made from pitch alone: a legato change that the onset function does not hear
+ * stays no onset. (The synthetic corpus marks no onset at legato or slide changes, only at
+ * attacks and tongued re-articulations; vocadito's annotator marks every new sung note, legato
+ * ones included. Where the detector hears a sung change, both agree it is one onset; the rules
+ * here only place it.)
  *
- * Report latency: an onset is reported when the detector confirms it (as before), except one
- * found while unvoiced, reported at the latest VOICING_WAIT_HOPS hops (+ VOICED_HOLD_HOPS) later.
- * The onset times never move forward by more than the wait, and never later than the hop at
- * which they are reported. Fixed-size state, no allocation per hop.
+ * Latency: an onset's time never moves later than its report; a held onset is reported at most
+ * VOICING_WAIT_HOPS hops (220 ms) after its own time, or VOICED_WAIT_HOPS hops (40 ms) when the
+ * voice goes on through it; others are reported as the detector confirms them (one hop, as
+ * before). Fixed-size state, no allocation per hop.
  */
 
 /** Hops an onset found while unvoiced waits for the voice (220 ms at 10 ms hops). */
 const VOICING_WAIT_HOPS = 22;
 /**
  * Only a consonant-like onset waits: at least CONSONANT_SHARE of its band magnitude (the most
- * over the onset hop and the next) lies above CONSONANT_HZ. A sung vowel, a strum, a stab or a
- * drum's body has most of its energy below; a consonant's or a breath's noise lies above.
+ * over the onset hop and the next) lies above CONSONANT_HZ, or REST_CONSONANT_SHARE when the
+ * melody was unvoiced over the REST_HOPS hops before it (a phrase's first consonant or breath).
+ * A sung vowel, a strum, a stab or a drum's body has most of its energy below; a consonant's or
+ * a breath's noise lies above. (A tongued note in a mix, masked by a drum hit, reaches ~0.85.)
  */
 const CONSONANT_HZ = 1500;
-const CONSONANT_SHARE = 0.5;
+const CONSONANT_SHARE = 0.9;
+const REST_CONSONANT_SHARE = 0.5;
+const REST_HOPS = 5;
 /** An onset held for the voice moves to the voicing start only this many hops after it or more. */
 const MIN_MOVE_HOPS = 6;
 /**
@@ -145,7 +156,13 @@ export class NoteOnsets {
   private consonant(m: number): boolean {
     const a = m <= this.hop - RING ? 0 : this.high[m & (RING - 1)]!;
     const b = m + 1 > this.hop ? 0 : this.high[(m + 1) & (RING - 1)]!;
-    return Math.max(a, b) >= CONSONANT_SHARE;
+    const share = Math.max(a, b);
+    if (share >= CONSONANT_SHARE) return true;
+    // After a rest (no voice over the hops before), a weaker share suffices: a breath or a
+    // consonant starting a phrase, not a note re-articulated (with a drum's hit) in the line.
+    if (share < REST_CONSONANT_SHARE) return false;
+    for (let k = 1; k <= REST_HOPS; k++) if (!Number.isNaN(this.at(m - k))) return false;
+    return true;
   }
 
   private emit(hop: number, strength: number): void {
