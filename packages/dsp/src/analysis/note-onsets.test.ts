@@ -144,6 +144,16 @@ describe("sung-note onsets", () => {
     for (const n of notes) expect(between(found, n.on + 0.3, n.on + 0.55)).toEqual([]);
   });
 
+  it("a consonant with no voice after it keeps its own time", () => {
+    // Loud hisses 0.6 s apart, no voice: each is an onset at its own time (reported after the wait).
+    const audio = new Float32Array(Math.round(3.2 * SR));
+    const times = [0.5, 1.1, 1.7, 2.3];
+    for (const t of times) addHiss(audio, Math.round(t * SR), SR, 0.6, 0.03, 17);
+    const found = onsetsOf(analyzeSignal(audio, SR).events);
+    expect(found.length).toBe(times.length);
+    for (const t of times) expect(between(found, t - 0.02, t + 0.03).length, `hiss at ${t}`).toBe(1);
+  });
+
   it("vibrato alone gives no onset", () => {
     const audio = sungLine([{ on: 0.3, midi: 57, vowel: 0, dur: 3 }], 3.6);
     const found = onsetsOf(analyzeSignal(audio, SR).events);
