@@ -125,12 +125,16 @@ function hannWindow(n: number): { w: Float64Array; scale: number } {
   return { w, scale: 2 / sum };
 }
 
+/** Edges of the log-spaced band spectrum (Hz; the top is at most 0.48 of the sample rate). */
+export const BAND_LOW_HZ = 40;
+export const BAND_HIGH_HZ = 16000;
+
 function buildScratch(config: AnalysisConfig): FeatureScratch {
   const bandSize = config.windowSize / 2;
   const band = hannWindow(bandSize);
   const binHz = config.sampleRate / bandSize;
-  const bandLo = 40;
-  const bandHi = Math.min(16000, config.sampleRate * 0.48);
+  const bandLo = BAND_LOW_HZ;
+  const bandHi = Math.min(BAND_HIGH_HZ, config.sampleRate * 0.48);
   const binBand = new Int16Array(bandSize / 2 + 1).fill(-1);
   const octaves = Math.log2(bandHi / bandLo);
   for (let k = 1; k <= bandSize / 2; k++) {

@@ -6,9 +6,10 @@ import type { AnalysisFrame, PerformanceEvent, SampleFrame } from "@performia/pr
 import { frames } from "@performia/protocol";
 import { BeatTracker, type BeatStep } from "./beats.js";
 import type { AnalysisConfig } from "./config.js";
-import type { HopFeatures } from "./features.js";
+import { BAND_HIGH_HZ, BAND_LOW_HZ, type HopFeatures } from "./features.js";
 import { HarmonyTracker, type HarmonyChange } from "./harmony.js";
 import { MelodyTracker } from "./melody.js";
+import { NoteOnsets } from "./note-onsets.js";
 import { OnsetDetector } from "./onsets.js";
 
 /** What the tracker reports for one hop. */
@@ -47,6 +48,7 @@ export class CausalTracker {
   private readonly beats: BeatTracker;
   private readonly harmony: HarmonyTracker;
   private readonly melody = new MelodyTracker();
+  private readonly noteOnsets: NoteOnsets;
   private readonly latency: number;
   /** Frames a beat on a whole hop, and one between hops, is reported earlier (BEAT_LAG_*). */
   private readonly beatLagWhole: number;
@@ -76,6 +78,11 @@ export class CausalTracker {
     this.onsets = new OnsetDetector(config.bandCount, hopRate);
     this.beats = new BeatTracker(hopRate, Math.round(ODF_LATENCY_SECONDS * hopRate));
     this.harmony = new HarmonyTracker(hopRate);
+    this.noteOnsets = new NoteOnsets(
+      config.bandCount,
+      BAND_LOW_HZ,
+      Math.min(BAND_HIGH_HZ, config.sampleRate * 0.48),
+    );
   }
 
   /** The running key estimate ("A:min"), or null before the first one. Runs on the pipeline thread. */
@@ -105,17 +112,25 @@ export class CausalTracker {
       features === null ? 0 : features.hf,
     );
     const peak = this.onsets.peakHop();
-    if (peak >= 0) {
-      events.push({
-        kind: "onset",
-        frame: frames(Math.max(0, frameOfHop(peak) - this.latency)),
-        strength: this.onsets.strength(),
-      });
-    }
 
     // Pitch: the melody line chosen among the stage-1 candidates.
     const melody = this.melody;
     melody.push(features);
+    // Onsets, placed at the voicing start or the glide start of a sung note (see note-onsets.ts).
+    const notes = this.noteOnsets;
+    notes.push(
+      melody.hz,
+      features === null ? null : features.bands,
+      peak,
+      peak >= 0 ? this.onsets.strength() : 0,
+    );
+    for (let i = 0; i < notes.count; i++) {
+      events.push({
+        kind: "onset",
+        frame: frames(Math.max(0, frameOfHop(notes.hops[i]!) - this.latency)),
+        strength: notes.strengths[i]!,
+      });
+    }
     if (features !== null) this.trackPitch(hopEndFrame, melody, events);
 
     // Tempo and beats.
