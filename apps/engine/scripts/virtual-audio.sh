@@ -17,13 +17,6 @@
 #                                                 record the room: performer left, band right
 #        virtual-audio.sh loopback on|off          route the output back into the mic (round trip)
 # Programs find the server through PULSE_SERVER: eval "$(virtual-audio.sh env)".
-# Real-time scheduling: a desktop's sound server runs its threads SCHED_FIFO/RR through rtkit,
-# which needs D-Bus; here the server's main thread would stay a normal process and, on a busy
-# machine, deliver the mic's blocks tens of ms late in bursts. Where chrt is allowed (root, or an
-# RLIMIT_RTPRIO), every thread of the server is SCHED_FIFO at VIRTUAL_AUDIO_RT_PRIORITY (default
-# 20, above the engine's 10), and the programs that stand for the room (play: the performer;
-# record: the listener) run SCHED_FIFO at 10: a performer and a microphone are not processes a
-# busy CPU can delay. Without the permission everything runs as before.
 # Environment: VIRTUAL_AUDIO_RATE (default 48000), VIRTUAL_AUDIO_DIR (default
 # /tmp/performia-virtual-audio). Run as root on Debian, `start` installs the packages it needs
 # (pulseaudio pulseaudio-utils libasound2-plugins alsa-utils).
@@ -32,10 +25,6 @@ BASE=${VIRTUAL_AUDIO_DIR:-/tmp/performia-virtual-audio}
 RATE=${VIRTUAL_AUDIO_RATE:-48000}
 export XDG_RUNTIME_DIR="$BASE/run" HOME="$BASE/home"
 export PULSE_SERVER="unix:$XDG_RUNTIME_DIR/pulse/native"
-RT_PRIORITY=${VIRTUAL_AUDIO_RT_PRIORITY:-20}
-
-# "chrt -f N" when this machine allows real-time scheduling, else nothing.
-rt() { if chrt -f "$1" true 2>/dev/null; then echo "chrt -f $1"; fi; }
 
 need_packages() {
   if command -v pulseaudio >/dev/null && command -v pactl >/dev/null && command -v paplay >/dev/null &&
@@ -84,11 +73,7 @@ PA
     if [ $i -gt 100 ]; then echo "virtual-audio: the server did not start, see $BASE/pulse.log" >&2; exit 1; fi
     sleep 0.1
   done
-  rt_note=""
-  if [ -n "$(rt "$RT_PRIORITY")" ] && chrt -f -a -p "$RT_PRIORITY" "$(cat "$XDG_RUNTIME_DIR/pulse/pid")" >/dev/null 2>&1; then
-    rt_note=", real-time (SCHED_FIFO $RT_PRIORITY)"
-  fi
-  echo "virtual-audio: running, $RATE Hz$rt_note; eval \"\$($0 env)\" to use it"
+  echo "virtual-audio: running, $RATE Hz; eval \"\$($0 env)\" to use it"
 }
 
 stop() {
@@ -107,12 +92,12 @@ restart) stop; start ;;
 env) echo "export PULSE_SERVER=$PULSE_SERVER" ;;
 status)
   if running; then pactl list short sinks; else echo "virtual-audio: not running"; exit 1; fi ;;
-play) exec $(rt 10) paplay --device=performia_mic "$2" ;;
+play) exec paplay --device=performia_mic "$2" ;;
 record)
-  exec $(rt 10) timeout "$3" parecord --device=performia_out.monitor --format=float32le \
+  exec timeout "$3" parecord --device=performia_out.monitor --format=float32le \
     --rate="$(server_rate)" --channels=1 --file-format=wav "$2" || true ;;
 record-stage)
-  exec $(rt 10) timeout "$3" parecord --device=performia_stage.monitor --format=float32le \
+  exec timeout "$3" parecord --device=performia_stage.monitor --format=float32le \
     --rate="$(server_rate)" --channels=2 --channel-map=front-left,front-right --file-format=wav "$2" || true ;;
 loopback)
   if [ "${2:-}" = on ]; then

@@ -233,10 +233,6 @@ program
   )
   .option("--monitor", "live: mix the performer into the speakers too (default: the band alone)")
   .option(
-    "--no-realtime",
-    "live: do not ask for real-time scheduling (SCHED_FIFO) for the audio threads; a higher nice value only",
-  )
-  .option(
     "--output-queue <blocks>",
     "live: output blocks the device may hold (default: about 6 ms worth); the latency may grow by this much after a glitch",
     intArg("--output-queue", 2, 256),
@@ -273,7 +269,6 @@ program
       seconds?: number;
       latency?: number | "measure";
       monitor?: boolean;
-      realtime: boolean;
       outputQueue?: number;
     }) => {
       if (o.style !== undefined && o.style !== "auto" && !isKnownStyle(o.style)) {
@@ -331,7 +326,6 @@ program
                 ? { latencyMs: o.latency }
                 : {}),
             outputQueue: o.outputQueue,
-            realtime: o.realtime,
             display: process.stderr.isTTY ? "tty" : "none",
           },
           false,

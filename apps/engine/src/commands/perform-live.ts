@@ -73,11 +73,6 @@ export interface LivePerformOptions {
    */
   readonly outputQueue?: number;
   readonly analysisThreads?: number;
-  /**
-   * The audio process asks for real-time scheduling (SCHED_FIFO) for its threads, falling back to
-   * a higher nice value (live/priority.ts). Default true; false keeps to the nice value.
-   */
-  readonly realtime?: boolean;
   readonly signal?: AbortSignal;
   /** Live values, a few times a second (default: on stderr when it is a terminal). */
   readonly display?: "tty" | "lines" | "none";
@@ -148,8 +143,6 @@ export interface LivePerformResult {
   readonly interrupted: boolean;
   readonly settings: Settings;
   readonly warnings: string[];
-  /** The audio process's scheduling, as obtained ("real-time (SCHED_FIFO 10)", or why not). */
-  priority?: string;
 }
 
 export async function performLive(options: LivePerformOptions): Promise<LivePerformResult> {
@@ -466,7 +459,6 @@ export function summarizeLive(r: LivePerformResult): string {
     `  heard ${r.beats} beats; the band ended at ${r.finalBpm.toFixed(1)} BPM; notes: ${notes}`,
     `  engine per block p50 ${r.blockMs.p50.toFixed(3)} ms, p99 ${r.blockMs.p99.toFixed(3)} ms, worst ${r.blockMs.max.toFixed(2)} ms (budget ${budget.toFixed(2)} ms); analysis wait p50 ${r.analysisWaitMs.p50.toFixed(2)} ms, p99 ${r.analysisWaitMs.p99.toFixed(2)} ms; ${r.missedHops}/${r.hops} hops missed`,
     `  event loop delay p50 ${r.eventLoopDelayMs.p50.toFixed(2)} ms, p99 ${r.eventLoopDelayMs.p99.toFixed(2)} ms, worst ${r.eventLoopDelayMs.max.toFixed(2)} ms; GC ${r.gc.pauses} pauses, longest ${r.gc.maxMs.toFixed(2)} ms, ${r.gc.totalMs.toFixed(1)} ms in all`,
-    ...(r.priority ? [`  audio threads: ${r.priority}`] : []),
     ...(r.memory.settled
       ? [
           `  memory of the audio process: resident ${r.memory.settled.rssMb.toFixed(1)} MB at ${r.memory.settled.seconds.toFixed(0)} s, ${r.memory.end.rssMb.toFixed(1)} MB at the end; main heap ${r.memory.settled.heapMb.toFixed(1)} → ${r.memory.end.heapMb.toFixed(1)} MB, outside it (buffers, SQLite, PortAudio) ${r.memory.settled.externalMb.toFixed(1)} → ${r.memory.end.externalMb.toFixed(1)} MB`,

@@ -25,7 +25,7 @@ import { defaultBand, isKnownStyle } from "@performia/agents";
 import { PerformiaError, type SettingsPatch } from "@performia/protocol";
 import { performLive, type RunningPerformance } from "../commands/perform-live.js";
 import type { AudioStart, FromAudio, ThreadError, ToAudio } from "./messages.js";
-import { describePriority, raiseAudioPriority } from "./priority.js";
+import { AUDIO_NICE, setProcessNice } from "./priority.js";
 import { FrameBuilder, NoteRing, STREAM_HZ } from "./stream.js";
 
 const send = (m: FromAudio): void => void process.send?.(m);
@@ -122,7 +122,7 @@ function onRunning(run: RunningPerformance, stream: boolean): void {
 
 const start = await startData;
 // First, so that the threads this process starts (analysis pool, recorder, PortAudio's) inherit it.
-const priority = raiseAudioPriority(start.options.realtime ?? true);
+const priority = setProcessNice(AUDIO_NICE);
 
 try {
   const result = await performLive({
@@ -137,10 +137,9 @@ try {
   // The last frame: the totals at the end.
   const last = builder as FrameBuilder | null;
   if (last) send({ type: "frame", frame: last.build() });
-  result.priority = describePriority(priority);
-  if (priority.kind === "normal") {
+  if (priority) {
     result.warnings.push(
-      `the audio process runs at the normal priority (${priority.why}): other work on this machine can delay its blocks; allow it real-time scheduling (an RLIMIT_RTPRIO, e.g. the audio group's "@audio - rtprio 95" in /etc/security/limits.conf, or CAP_SYS_NICE)`,
+      `the audio process runs at the normal priority (${priority}): other work on this machine can delay its blocks; allow it a higher one (CAP_SYS_NICE, or an RLIMIT_NICE of ${-AUDIO_NICE})`,
     );
   }
   send({ type: "done", result });
