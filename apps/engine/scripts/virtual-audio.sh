@@ -73,7 +73,25 @@ PA
     if [ $i -gt 100 ]; then echo "virtual-audio: the server did not start, see $BASE/pulse.log" >&2; exit 1; fi
     sleep 0.1
   done
+  # Ready once the stage renders in small periods. A null sink starts with one period of about
+  # 2 s, until its first low-latency stream (the keep-alive loopbacks) takes effect; a stream
+  # opened meanwhile underflowed about 80 times a second for the next 6-8 s (measured: 490-590
+  # underflows in 12 s when opened 0-1 s after the start, none when opened after 2 s).
+  i=0
+  until [ "$(stage_latency_us)" -lt 50000 ] 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 100 ]; then
+      echo "virtual-audio: the stage still renders in long periods after 10 s (see $BASE/pulse.log); live runs may underflow at first" >&2
+      break
+    fi
+    sleep 0.1
+  done
   echo "virtual-audio: running, $RATE Hz; eval \"\$($0 env)\" to use it"
+}
+
+# The stage sink's current latency in microseconds (empty when it cannot be read).
+stage_latency_us() {
+  pactl list sinks | awk '/^\tName: / { stage = ($2 == "performia_stage") } stage && /^\tLatency: / { print $2; exit }'
 }
 
 stop() {
