@@ -14,8 +14,10 @@ interface SoakResult {
   seconds: number;
   budgetMs: number;
   device: { underflows: number; overflows: number; blockP99: number; missed: number; hops: number };
+  /** The device alone (a copy loop), 10 s before the soak and 10 s after. */
+  deviceAlone: { underflows: number; overflows: number; blocks: number };
   cpuPercent: number;
-  rssMb: { settled: number; end: number; growth: number };
+  rssMb: { settled: number; end: number; lowFirst: number; lowLast: number; growth: number };
 }
 
 describe("the live soak (npm run bench -- --only live, short)", () => {
@@ -40,12 +42,18 @@ describe("the live soak (npm run bench -- --only live, short)", () => {
     expect(soak.seconds).toBe(60);
     expect(soak.device.overflows).toBe(0);
     // The target is none; on a shared 2-core machine PulseAudio's own stalls still cause a few
-    // (see the README's Known limits). Bounded here at 0.5 % of the 22,500 blocks.
+    // (see the README's Known limits). Bounded here at 0.5 % of the 22,500 blocks, or, when the
+    // machine is busier than that, at twice the rate of the device alone (a copy loop at the same
+    // priority, on the same server, just before and after the soak): what the engine adds.
     const blocks = (soak.seconds * 48000) / 128;
-    expect(soak.device.underflows).toBeLessThan(blocks * 0.005);
-    // Memory: the engine's processes' resident size after the first 12 s against the end.
+    const alone = soak.deviceAlone.underflows / Math.max(1, soak.deviceAlone.blocks);
+    expect(soak.device.underflows).toBeLessThan(blocks * Math.max(0.005, 2 * alone));
+    // Memory: the engine's processes' resident size, lowest in the last third of the settled run
+    // against the lowest in its first third (it rises and falls by tens of MB with each cycle of
+    // the garbage collector).
+    expect(soak.rssMb.lowLast).toBeGreaterThan(0);
     expect(soak.rssMb.growth).toBeLessThan(20);
     // The analysis kept up: at most 1 % of its hops missed their deadline.
     expect(soak.device.missed).toBeLessThan(soak.device.hops * 0.01);
-  }, 180_000);
+  }, 240_000);
 });

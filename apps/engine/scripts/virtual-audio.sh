@@ -54,7 +54,7 @@ start() {
   # Everything is set up before clients can connect (the native protocol is loaded last): a
   # program that reconnects while the server starts (a restart) finds the default devices ready.
   cat >"$BASE/server.pa" <<PA
-load-module module-null-sink sink_name=performia_stage format=float32le rate=$RATE channels=2 channel_map=front-left,front-right
+load-module module-null-sink sink_name=performia_stage format=float32le rate=$RATE channels=2 channel_map=front-left,front-right norewinds=1
 load-module module-remap-sink sink_name=performia_mic master=performia_stage format=float32le rate=$RATE channels=1 channel_map=mono master_channel_map=front-left remix=no
 load-module module-remap-sink sink_name=performia_out master=performia_stage format=float32le rate=$RATE channels=1 channel_map=mono master_channel_map=front-right remix=no
 load-module module-null-sink sink_name=performia_idle format=float32le rate=$RATE channels=1
@@ -65,8 +65,11 @@ load-module module-loopback source=performia_idle.monitor sink=performia_mic lat
 load-module module-loopback source=performia_idle.monitor sink=performia_out latency_msec=1
 load-module module-native-protocol-unix socket=$XDG_RUNTIME_DIR/pulse/native auth-anonymous=1
 PA
-  pulseaudio -D -n -F "$BASE/server.pa" --exit-idle-time=-1 --disallow-exit --use-pid-file=yes \
-    --log-target="file:$BASE/pulse.log" --log-level=notice
+  if ! pulseaudio -D -n -F "$BASE/server.pa" --exit-idle-time=-1 --disallow-exit --use-pid-file=yes \
+    --log-target="file:$BASE/pulse.log" --log-level=notice; then
+    echo "virtual-audio: the server did not start: $(tail -n 3 "$BASE/pulse.log" 2>/dev/null)" >&2
+    exit 1
+  fi
   i=0
   until running; do
     i=$((i + 1))
@@ -95,11 +98,17 @@ stage_latency_us() {
 }
 
 stop() {
+  pidfile="$XDG_RUNTIME_DIR/pulse/pid"
+  pid=$(cat "$pidfile" 2>/dev/null || true)
   if running; then pulseaudio --kill 2>/dev/null || true; fi
-  pid="$XDG_RUNTIME_DIR/pulse/pid"
-  if [ -f "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; fi
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  # Until the process has gone, not only its socket: a server still exiting makes the next start
+  # fail ("daemon already running").
   i=0
-  while running && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+  while { running || { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }; } && [ $i -lt 50 ]; do
+    i=$((i + 1))
+    sleep 0.1
+  done
   echo "virtual-audio: stopped"
 }
 

@@ -362,7 +362,45 @@ program
 program
   .command("devices")
   .description("the audio devices the live engine can use")
-  .action(() => out(describeDevices()));
+  .option(
+    "--check <seconds>",
+    "run the devices alone for this long (a copy loop, at a performance's priority) and count their glitches",
+    numberArg("--check", 1, 3600),
+  )
+  .option("--device-in <device>", "with --check: the input device")
+  .option("--device-out <device>", "with --check: the output device")
+  .addOption(
+    new Option("--rate <hz>", "with --check: sample rate")
+      .choices(["44100", "48000", "96000"])
+      .default("48000"),
+  )
+  .option("--block <frames>", "with --check: block size in frames", intArg("--block", 64, 1024), 128)
+  .option("--json", "with --check: print the figures as JSON")
+  .action(
+    async (o: {
+      check?: number;
+      deviceIn?: string;
+      deviceOut?: string;
+      rate: string;
+      block: number;
+      json?: boolean;
+    }) => {
+      if (o.check === undefined) {
+        out(describeDevices());
+        return;
+      }
+      const { checkDevice, describeCheck } = await import("./commands/device-check.js");
+      if (!o.json) err(`checking the devices for ${o.check} s…`);
+      const r = await checkDevice({
+        deviceIn: o.deviceIn,
+        deviceOut: o.deviceOut,
+        sampleRate: Number(o.rate),
+        blockSize: o.block,
+        seconds: o.check,
+      });
+      out(o.json ? JSON.stringify(r) : describeCheck(r));
+    },
+  );
 
 program
   .command("latency")
