@@ -92,3 +92,22 @@ describe("perform --latency measure (virtual device, loopback on)", () => {
     expect(none.stderr).toMatch(/virtual-audio\.sh loopback on/);
   }, 60_000);
 });
+
+describe("performia devices --check (virtual device)", () => {
+  it("runs the device alone for the seconds asked and says whether it kept up", () => {
+    const r = performia(["devices", "--check", "3", "--rate", "48000", "--block", "128"], { env });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    // 3 s of 128-frame blocks at 48 kHz, counted from the first.
+    expect(r.stdout).toMatch(/the device alone: .*48000 Hz, block 128, 3\.0 s \(1125 blocks\)/);
+    const underflows = Number(/(\d+) output underflows/.exec(r.stdout)?.[1]);
+    expect(underflows).toBeLessThan(1125);
+    expect(r.stdout).toMatch(/0 input overflows/);
+    expect(r.stdout).toMatch(
+      underflows === 0 ? /no glitch: the device keeps up/ : /glitches with nothing but a copy loop/,
+    );
+    // A block size the engine does not take is refused with the range.
+    const bad = performia(["devices", "--check", "3", "--block", "32"], { env });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--block must be a whole number from 64 to 1024/);
+  }, 60_000);
+});

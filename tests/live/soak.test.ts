@@ -41,6 +41,8 @@ describe("the live soak (npm run bench -- --only live, short)", () => {
     ).results.soak;
     expect(soak.seconds).toBe(60);
     expect(soak.device.overflows).toBe(0);
+    // The reference ran: 10 s of the device alone before the soak and 10 s after.
+    expect(soak.deviceAlone.blocks).toBe(7500);
     // The target is none; on a shared 2-core machine PulseAudio's own stalls still cause a few
     // (see the README's Known limits). Bounded here at 0.5 % of the 22,500 blocks, or, when the
     // machine is busier than that, at twice the rate of the device alone (a copy loop at the same
