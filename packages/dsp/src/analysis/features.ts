@@ -77,6 +77,8 @@ function lowTaps(d: number): Float64Array {
 /** Scratch buffers and tables for one configuration. */
 interface FeatureScratch {
   readonly key: string;
+  /** The configuration object it was last asked for (the same object: no key to build). */
+  config: AnalysisConfig;
   /** Band spectrum: the newest half of the window (~23 ms, sharp onsets). */
   readonly bandSize: number;
   readonly bandFft: FFT;
@@ -167,6 +169,7 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
   }
   return {
     key: configKey(config),
+    config,
     bandSize,
     bandFft: new FFT(bandSize),
     bandHann: band.w,
@@ -194,7 +197,11 @@ function buildScratch(config: AnalysisConfig): FeatureScratch {
 }
 
 function scratchFor(config: AnalysisConfig): FeatureScratch {
+  // Per hop: the same configuration object is passed every time, so comparing it first spares
+  // building the key string (7 numbers formatted, and garbage) on every hop.
+  if (scratch !== null && scratch.config === config) return scratch;
   if (scratch === null || scratch.key !== configKey(config)) scratch = buildScratch(config);
+  scratch.config = config;
   return scratch;
 }
 
