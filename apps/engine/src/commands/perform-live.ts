@@ -22,6 +22,7 @@ import { liveFigures, runLive } from "../drivers/live.js";
 import { AnalysisPool } from "../pipeline/analysis-pool.js";
 import { AnalysisStage } from "../pipeline/analysis-stage.js";
 import { Pipeline, renderAhead } from "../pipeline/pipeline.js";
+import { warmTracker } from "../pipeline/warm.js";
 import { readSongFile } from "../songs.js";
 import { loadSynth } from "../soundfonts.js";
 import { defaultAgentSettings, openRecorder } from "./perform.js";
@@ -234,6 +235,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
 
   const pool = new AnalysisPool(options.analysisThreads ? { threads: options.analysisThreads } : {});
   await pool.warm(sampleRate);
+  warmTracker(sampleRate);
   const clock = (): number => performance.now();
   const stage = new AnalysisStage(pool, sampleRate, { batchHops: 1, clock });
   const latencyFrames = Math.round((latencyMs / 1000) * sampleRate);

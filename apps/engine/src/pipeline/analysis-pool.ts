@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { analysisConfig, type HopFeatures } from "@performia/dsp";
 import { workerFile } from "../util/worker-file.js";
+import { warmSignal } from "./warm.js";
 import type { HopBatch } from "./analysis-worker.js";
 
 export interface AnalysisPoolOptions {
@@ -74,17 +75,22 @@ export class AnalysisPool {
   /**
    * Pipeline thread, before a live performance: start every worker and run a few batches of
    * silence through it, so that the first hops of the performance do not wait for a worker to
-   * load its code (measured: without this, about the first 0.2 s of hops missed their deadline).
+   * load its code (measured: without this, about the first 0.2 s of hops missed their deadline)
+   * and compile it for music (see warm.ts).
    */
-  async warm(sampleRate: number, rounds = 8): Promise<void> {
+  async warm(sampleRate: number, rounds = 25): Promise<void> {
     const { windowSize, hopSize } = analysisConfig(sampleRate);
     const hops = 4;
     const length = windowSize + hops * hopSize;
     const hopEnds = Array.from({ length: hops }, (_, i) => windowSize + (i + 1) * hopSize);
+    // Music, not silence: silence leaves the pitch and chroma paths cold (the first hops of a
+    // performance still missed their deadline after warming with zeros).
+    const signal = warmSignal(sampleRate, (rounds * hops * hopSize + windowSize) / sampleRate + 0.01);
     for (let r = 0; r < rounds; r++) {
+      const from = r * hops * hopSize;
       await Promise.all(
         Array.from({ length: this.threads }, () =>
-          this.run({ sampleRate, chunk: new Float32Array(length), chunkStart: 0, hopEnds }),
+          this.run({ sampleRate, chunk: signal.slice(from, from + length), chunkStart: 0, hopEnds }),
         ),
       );
     }
