@@ -9,8 +9,7 @@
  * live benchmark runs it beside its soak as the reference for the engine's underflows.
  * Main thread; nothing else runs in the process meanwhile.
  */
-import { PerformiaError } from "@performia/protocol";
-import { chooseDevice, DuplexDevice, LIVE_RATES } from "../drivers/device.js";
+import { chooseDevice, defaultOutputQueue, DuplexDevice, liveRate } from "../drivers/device.js";
 import { AUDIO_NICE, setProcessNice } from "../live/priority.js";
 
 export interface DeviceCheckOptions {
@@ -39,21 +38,13 @@ export interface DeviceCheckResult {
 }
 
 export async function checkDevice(options: DeviceCheckOptions): Promise<DeviceCheckResult> {
-  const sampleRate = options.sampleRate ?? 48000;
-  if (!(LIVE_RATES as readonly number[]).includes(sampleRate)) {
-    throw new PerformiaError(
-      `--rate ${sampleRate} is not offered`,
-      "BAD_RATE",
-      `choose ${LIVE_RATES.join(", ")}`,
-    );
-  }
+  const sampleRate = liveRate(options.sampleRate);
   const blockSize = options.blockSize ?? 128;
-  const blockMs = (blockSize / sampleRate) * 1000;
   const priority = setProcessNice(AUDIO_NICE);
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
-  // The output queue a performance uses at this block size (perform-live.ts).
-  const outputQueue = Math.max(2, Math.ceil(6 / blockMs));
+  // The output queue a performance uses at this block size.
+  const outputQueue = defaultOutputQueue(blockSize, sampleRate);
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
   const silence = Buffer.alloc(blockSize * 4);
   const want = Math.ceil((options.seconds * sampleRate) / blockSize);

@@ -7,7 +7,7 @@
  * use `virtual-audio.sh loopback on` (which adds its own latency); on a sound card, a cable.
  */
 import { PerformiaError } from "@performia/protocol";
-import { chooseDevice, DuplexDevice, LIVE_RATES } from "../drivers/device.js";
+import { chooseDevice, defaultOutputQueue, DuplexDevice, liveRate } from "../drivers/device.js";
 
 export interface LatencyOptions {
   readonly deviceIn?: string;
@@ -35,19 +35,12 @@ export interface LatencyResult {
 }
 
 export async function measureLatency(options: LatencyOptions): Promise<LatencyResult> {
-  const sampleRate = options.sampleRate ?? 48000;
-  if (!(LIVE_RATES as readonly number[]).includes(sampleRate)) {
-    throw new PerformiaError(
-      `--rate ${sampleRate} is not offered`,
-      "BAD_RATE",
-      `choose ${LIVE_RATES.join(", ")}`,
-    );
-  }
+  const sampleRate = liveRate(options.sampleRate);
   const blockSize = options.blockSize ?? 128;
   const blockMs = (blockSize / sampleRate) * 1000;
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
-  const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMs));
+  const outputQueue = options.outputQueue ?? defaultOutputQueue(blockSize, sampleRate);
   const device = DuplexDevice.open({ input, output, sampleRate, blockSize, outputQueue });
   const clicks = options.clicks ?? 8;
   const every = Math.round((0.5 * sampleRate) / blockSize);

@@ -15,7 +15,7 @@ import { defaultBand } from "@performia/agents";
 import type { Decision, DeviceLatency, FollowMode, Settings, SettingsInput } from "@performia/protocol";
 import { PerformiaError, Settings as SettingsSchema } from "@performia/protocol";
 import type { DeviceCounters } from "../drivers/device.js";
-import { DuplexDevice, chooseDevice, LIVE_RATES } from "../drivers/device.js";
+import { DuplexDevice, chooseDevice, defaultOutputQueue, liveRate } from "../drivers/device.js";
 import { measureLatency } from "./latency.js";
 import type { LiveFigures } from "../drivers/live.js";
 import { liveFigures, runLive } from "../drivers/live.js";
@@ -149,14 +149,7 @@ export interface LivePerformResult {
 export async function performLive(options: LivePerformOptions): Promise<LivePerformResult> {
   const warnings: string[] = [];
   const { song } = readSongFile(options.song);
-  const sampleRate = options.sampleRate ?? 48000;
-  if (!(LIVE_RATES as readonly number[]).includes(sampleRate)) {
-    throw new PerformiaError(
-      `--rate ${sampleRate} is not offered`,
-      "BAD_RATE",
-      `choose ${LIVE_RATES.join(", ")}`,
-    );
-  }
+  const sampleRate = liveRate(options.sampleRate);
   const names = defaultBand().map((a) => a.name);
   for (const m of [...(options.mute ?? []), ...Object.keys(options.agents ?? {})]) {
     if (!names.includes(m))
@@ -201,7 +194,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
   const input = chooseDevice(options.deviceIn, "input");
   const output = chooseDevice(options.deviceOut, "output");
   const blockMsBudget = (blockSize / sampleRate) * 1000;
-  const outputQueue = options.outputQueue ?? Math.max(2, Math.ceil(6 / blockMsBudget));
+  const outputQueue = options.outputQueue ?? defaultOutputQueue(blockSize, sampleRate);
   // The round trip, with clicks, before the performance's own streams open (it is recorded).
   let measured: DeviceLatency | null = null;
   if (options.measureLatency) {

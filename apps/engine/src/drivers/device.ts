@@ -44,6 +44,24 @@ const REFILL_BLOCKS = 2;
 /** The sample rates a live performance may run at. */
 export const LIVE_RATES = [44100, 48000, 96000] as const;
 
+/** `rate` (default 48000) when a live performance may run at it, else a PerformiaError saying which may. */
+export function liveRate(rate: number | undefined): number {
+  const sampleRate = rate ?? 48000;
+  if (!(LIVE_RATES as readonly number[]).includes(sampleRate)) {
+    throw new PerformiaError(
+      `--rate ${sampleRate} is not offered`,
+      "BAD_RATE",
+      `choose ${LIVE_RATES.join(", ")}`,
+    );
+  }
+  return sampleRate;
+}
+
+/** The output queue a live run keeps at this block size: about 6 ms, and at least 2 blocks. */
+export function defaultOutputQueue(blockSize: number, sampleRate: number): number {
+  return Math.max(2, Math.ceil(6 / ((blockSize / sampleRate) * 1000)));
+}
+
 interface NativeAudioOptions {
   deviceId: number;
   sampleRate: number;
