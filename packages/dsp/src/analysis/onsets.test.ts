@@ -136,6 +136,41 @@ describe("onsets in noise", () => {
     expect(sumF / grooves.length).toBeGreaterThanOrEqual(0.78);
   });
 
+  it("starts hearing soft off-sixteenth hats at 10 dB SNR from the first one that stands out halfway through an eighth", () => {
+    // Accented eighths, every off-sixteenth 14 dB softer, under white noise at 10 dB: no two
+    // successive hits a sixteenth apart stand out on their own, so the subdivision is never
+    // "heard" and the off-sixteenths never expected. Under a noise floor a burst halfway through
+    // the eighths' spacing that rises 0.75 of the threshold starts it.
+    const bpms = [124, 104, 96];
+    let found = 0;
+    let offs = 0;
+    let falses = 0;
+    bpms.forEach((bpm, g) => {
+      const seed = 40 + g;
+      const r = rng(seed);
+      const buf = new Float32Array(12 * SR);
+      const hits: number[] = [];
+      const soft: number[] = [];
+      beatTimesOf(11.7, () => bpm, 0.3).forEach((b, i) => {
+        for (let s = 0; s < 4; s++) {
+          const t = b + (s * 60) / bpm / 4 + (r() - 0.5) * 0.004;
+          const at = Math.round(t * SR);
+          if (s === 0 && i % 2 === 0) addKick(buf, at, SR, 0.8);
+          if (s === 0 && i % 2 === 1) addSnare(buf, at, SR, 0.45, seed * 100 + i);
+          addHat(buf, at, SR, (s % 2 === 0 ? 0.12 : 0.024) * (0.8 + 0.4 * r()), seed * 1000 + at);
+          hits.push(t);
+          if (s % 2 === 1) soft.push(t);
+        }
+      });
+      const est = onsetsOf(analyzeSignal(withNoise(buf, 10, seed), SR).events);
+      found += soft.filter((t) => est.some((e) => Math.abs(e - t) <= 0.05)).length;
+      offs += soft.length;
+      falses += est.filter((e) => !hits.some((t) => Math.abs(e - t) <= 0.05)).length;
+    });
+    expect(found / offs).toBeGreaterThanOrEqual(0.15); // 27 of 126 (6 without the seed)
+    expect(falses).toBeLessThanOrEqual(3);
+  });
+
   it("finds the soft off-beat strokes of comping over ringing chords at 10 dB SNR, on the groove's grid", () => {
     // Each off-beat stroke is about 10 dB softer than the beat's and lands on the chord still
     // ringing: under the noise it rises little. On the grid of the strokes before it, half the

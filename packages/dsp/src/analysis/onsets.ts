@@ -39,7 +39,9 @@
  * two recent onsets of this channel (one of the last GRID_RECENT against any of the last
  * GRID_ONSETS, 6-60 hops apart, +-1 hop), or that lies halfway through such a spacing once that
  * subdivision has been heard (two successive recent onsets half the spacing apart: soft
- * sixteenths between louder eighths), half the threshold suffices (gridShare), so soft hats
+ * sixteenths between louder eighths; under a noise floor, a burst that rises halfSeed of the
+ * threshold there starts that subdivision, since none may stand out on its own), half the
+ * threshold suffices (gridShare), so soft hats
  * at 10 dB SNR, a few hundredths of a nat above the noise's fluctuation, chain on from the
  * louder ones; off the grid the noise needs the full threshold. The spacings are those of this
  * channel's onsets and, while the top octave holds a noise floor, of every onset (under noise
@@ -97,6 +99,11 @@ export interface OnsetTuning {
    */
   gridShare: number;
   /**
+   * The halfway point of a recent spacing, before that subdivision has been heard: a
+   * noise-burst peak of this multiple of the threshold there starts it (Infinity: off).
+   */
+  halfSeed: number;
+  /**
    * Bursts come in streams: when the noise-burst channel has not risen to hfStrong times its
    * threshold for hfIdleHops hops (no hats or cymbals playing), its threshold is hfIdle times
    * its own, so the tail of the noise's own fluctuation does not count.
@@ -137,6 +144,7 @@ export const DEFAULT_ONSET_TUNING: OnsetTuning = {
   hfRel: 0.1,
   noiseK: 1,
   gridShare: 0.5,
+  halfSeed: 0.75,
   hfStrong: 1.5,
   hfIdleHops: 200,
   hfIdle: 1.25,
@@ -481,7 +489,7 @@ export class OnsetDetector {
    * it while two successive recent onsets lie half that spacing apart (hats subdividing the beat:
    * once a few sixteenths have passed, the soft ones between the eighths are expected too).
    */
-  private expected(m: number): boolean {
+  private expected(m: number, seed = false): boolean {
     const n = this.recentCount;
     const r = this.recent;
     for (let i = 1; i <= GRID_RECENT && i <= n; i++) {
@@ -493,7 +501,7 @@ export class OnsetDetector {
         if (d > GRID_MAX) break;
         if (d >= GRID_MIN && Math.abs(gap - d) <= 1) return true;
         // Halfway through the spacing, once that subdivision has been heard.
-        if (d >= 2 * GRID_MIN && Math.abs(2 * gap - d) <= 2 && this.heard(d)) return true;
+        if (d >= 2 * GRID_MIN && Math.abs(2 * gap - d) <= 2 && (seed || this.heard(d))) return true;
       }
     }
     return false;
@@ -516,7 +524,10 @@ export class OnsetDetector {
     const z = this.hfAt(m);
     // While no hats play, neither the lone fluctuation nor the groove's spacing passes.
     const idle = m - this.lastStrongHf > tn.hfIdleHops;
-    const grid = !idle && z >= tn.gridShare && this.expected(m);
+    const grid =
+      !idle &&
+      z >= tn.gridShare &&
+      (this.expected(m) || (this.noisy && z >= tn.halfSeed && this.expected(m, true)));
     if (!(z >= (idle ? tn.hfIdle : 1)) && !grid) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
