@@ -267,6 +267,34 @@ export interface BeatStep {
   beatHop: number | null;
 }
 
+/**
+ * A candidate tempo state that must persist, within `tolerance` states, for `updates` tempo
+ * updates in a row before it is acted on (the metrical-ratio checks and the fast step detector).
+ */
+class Persistence {
+  private candidate = -1;
+  private count = 0;
+  constructor(
+    private readonly tolerance: number,
+    private readonly updates: number,
+  ) {}
+
+  /** Sees state `c` at this update; true once it has persisted long enough (then it is forgotten). */
+  confirm(c: number): boolean {
+    if (this.candidate >= 0 && Math.abs(this.candidate - c) <= this.tolerance) this.count++;
+    else this.count = 1;
+    this.candidate = c;
+    if (this.count < this.updates) return false;
+    this.reset();
+    return true;
+  }
+
+  reset(): void {
+    this.candidate = -1;
+    this.count = 0;
+  }
+}
+
 export class BeatTracker {
   private readonly hopRate: number;
   private readonly capacity: number;
@@ -301,25 +329,22 @@ export class BeatTracker {
   private readonly windowAcfStep: Float64Array;
   private readonly stepObs: Float64Array;
   private readonly stepHistory: number;
-  private stepCandidate = -1;
-  private stepCount = 0;
+  private readonly stepPersists = new Persistence(3, STEP_UPDATES);
   private readonly windowAcfShort: Float64Array;
   private readonly shortObs: Float64Array;
   private readonly shortHistory: number;
   private challengerCount = 0;
   private readonly trend = new Float64Array(TREND_UPDATES);
   private trendCount = 0;
-  private ratioCandidate = -1;
+  private readonly ratioPersists = new Persistence(3, RATIO_UPDATES);
   /** States of 3:4 / 4:3 relatives found clearly weaker at the last update (-1: none). */
   private readonly damped = new Int32Array(RATIOS.length).fill(-1);
   /** The slowest tempo state damped below a uniform pulse this update, and the pulse's own
    * (faster) state (-1: none; see LEVEL_EVEN). */
   private evenSlow = -1;
   private evenFast = -1;
-  private ratioCount = 0;
   /** (the same for the 2:3 / 3:2 check, see THIRD_MARGIN) */
-  private thirdCandidate = -1;
-  private thirdCount = 0;
+  private readonly thirdPersists = new Persistence(3, RATIO_UPDATES);
   private longChallenger = -1;
   private longCount = 0;
   private firstEstimate = Infinity;
@@ -674,12 +699,10 @@ export class BeatTracker {
     this.trendCount = 0;
     this.challenger = -1;
     this.challengerCount = 0;
-    this.stepCandidate = -1;
-    this.stepCount = 0;
+    this.stepPersists.reset();
     this.longChallenger = -1;
     this.longCount = 0;
-    this.ratioCount = 0;
-    this.ratioCandidate = -1;
+    this.ratioPersists.reset();
     this.phaseCandidate = -1;
     this.phaseCount = 0;
     this.changed = false;
@@ -1256,13 +1279,7 @@ export class BeatTracker {
         this.challengerCount = 1;
       }
       if (this.challengerCount >= CHALLENGER_UPDATES) {
-        total = 0;
-        for (let s = 0; s < states; s++) {
-          const d = (s - sBest) / 3;
-          belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
-          total += belief[s]!;
-        }
-        for (let s = 0; s < states; s++) belief[s] = belief[s]! / total;
+        this.restartBelief(sBest);
         best = sBest;
         this.challenger = -1;
         this.challengerCount = 0;
@@ -1342,23 +1359,11 @@ export class BeatTracker {
       }
     }
     if (cand < 0) {
-      this.ratioCount = 0;
+      this.ratioPersists.reset();
       return best;
     }
-    if (this.ratioCandidate >= 0 && Math.abs(this.ratioCandidate - cand) <= 3) this.ratioCount++;
-    else this.ratioCount = 1;
-    this.ratioCandidate = cand;
-    if (this.ratioCount < RATIO_UPDATES) return best;
-    this.ratioCount = 0;
-    this.ratioCandidate = -1;
-    const belief = this.belief;
-    let total = 0;
-    for (let s = 0; s < belief.length; s++) {
-      const d = (s - cand) / 3;
-      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
-      total += belief[s]!;
-    }
-    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    if (!this.ratioPersists.confirm(cand)) return best;
+    this.restartBelief(cand);
     this.changed = true;
     return cand;
   }
@@ -1382,15 +1387,10 @@ export class BeatTracker {
       }
     }
     if (cand < 0) {
-      this.thirdCount = 0;
+      this.thirdPersists.reset();
       return best;
     }
-    if (this.thirdCandidate >= 0 && Math.abs(this.thirdCandidate - cand) <= 3) this.thirdCount++;
-    else this.thirdCount = 1;
-    this.thirdCandidate = cand;
-    if (this.thirdCount < RATIO_UPDATES) return best;
-    this.thirdCount = 0;
-    this.thirdCandidate = -1;
+    if (!this.thirdPersists.confirm(cand)) return best;
     this.restartBelief(cand);
     this.changed = true;
     return cand;
@@ -1409,24 +1409,11 @@ export class BeatTracker {
         STEP_PULSE_MARGIN * this.pulseSalience(this.grid[best]!, STEP_PULSE_BEATS) ||
         this.pulseSalience(this.grid[c]!, LOST_BEATS) > LOST_MARGIN * this.trackedSalience(LOST_BEATS));
     if (!ok || !this.covers(c, best)) {
-      this.stepCandidate = -1;
-      this.stepCount = 0;
+      this.stepPersists.reset();
       return best;
     }
-    if (this.stepCandidate >= 0 && Math.abs(this.stepCandidate - c) <= 3) this.stepCount++;
-    else this.stepCount = 1;
-    this.stepCandidate = c;
-    if (this.stepCount < STEP_UPDATES) return best;
-    this.stepCandidate = -1;
-    this.stepCount = 0;
-    const belief = this.belief;
-    let total = 0;
-    for (let s = 0; s < belief.length; s++) {
-      const d = (s - c) / 3;
-      belief[s] = Math.exp(-0.5 * d * d) + 1e-6;
-      total += belief[s]!;
-    }
-    for (let s = 0; s < belief.length; s++) belief[s] = belief[s]! / total;
+    if (!this.stepPersists.confirm(c)) return best;
+    this.restartBelief(c);
     this.changed = true;
     this.stepped = true;
     return c;
