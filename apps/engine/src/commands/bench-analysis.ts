@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { analysisConfig, CausalTracker, createHopFeatures, extractFeaturesInto } from "@performia/dsp";
 import { frames } from "@performia/protocol";
@@ -180,6 +180,58 @@ function analysisAlone(corpus: string, seconds: number): AloneRun {
   };
 }
 
+/** Onset agreement on one real recording with a second annotator's onsets (see `onsetAgreement`). */
+interface OnsetAgreement {
+  readonly file: string;
+  /** The second annotator's onsets scored against the ground truth's annotator (onset F). */
+  readonly humans: number;
+  /** Ours against the ground truth's annotator, and against the second one. */
+  readonly ours: number;
+  readonly oursAlt: number;
+}
+
+/**
+ * Human agreement on the onsets of the real recordings whose ground truth also gives a second
+ * annotator's (`onsetsAlt`): how well that annotator scores against the first (the one the
+ * ground truth uses), beside our onsets against each. Two people marking the same singing agree
+ * only so far; that is the scale our figure is read on.
+ */
+export function onsetAgreement(shared: string, real: string, ourPred: string, out: string): OnsetAgreement[] {
+  const rows: OnsetAgreement[] = [];
+  const dir = join(out, "agreement");
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(real).filter((n) => n.endsWith(".json") && !n.endsWith(".SOURCE.json"))) {
+    const gtPath = join(real, name);
+    const gt = JSON.parse(readFileSync(gtPath, "utf8")) as {
+      sampleRate?: number;
+      onsets?: number[];
+      onsetsAlt?: number[];
+    };
+    const pred = join(ourPred, name);
+    if (!Array.isArray(gt.onsets) || !Array.isArray(gt.onsetsAlt) || !existsSync(pred)) continue;
+    const base = name.replace(/\.json$/, "");
+    const onsetsOnly = { sampleRate: gt.sampleRate ?? 44100, tasks: ["onsets"] };
+    const gtOnly = join(dir, `${base}.gt.json`);
+    const altGt = join(dir, `${base}.gt-alt.json`);
+    const altPred = join(dir, `${base}.alt.json`);
+    writeFileSync(gtOnly, JSON.stringify({ ...onsetsOnly, onsets: gt.onsets }));
+    writeFileSync(altGt, JSON.stringify({ ...onsetsOnly, onsets: gt.onsetsAlt }));
+    writeFileSync(
+      altPred,
+      JSON.stringify({ ...onsetsOnly, pitch: [], beats: [], tempo: [], onsets: gt.onsetsAlt }),
+    );
+    const f = (g: string, p: string, label: string): number =>
+      score(shared, g, p, label, join(dir, `${base}.${label}.score.json`)).aggregate.all?.["onsets.F"] ?? 0;
+    rows.push({
+      file: base,
+      humans: f(gtOnly, altPred, "humans"),
+      ours: f(gtOnly, pred, "ours"),
+      oursAlt: f(altGt, pred, "ours-alt"),
+    });
+  }
+  return rows;
+}
+
 /** The synthetic corpus with white noise added at `snrDb` (seeded, the same every run). */
 function noisyCorpus(corpus: string, out: string, snrDb: number): string {
   mkdirSync(out, { recursive: true });
@@ -275,6 +327,14 @@ export function benchAnalysis(
           ? `, aubio ${peer.realtime.toFixed(1)}×; ratio performia/aubio ${(ours.realtime / peer.realtime).toFixed(2)}`
           : ""),
     );
+    if (set === "real") {
+      const agreement = onsetAgreement(shared, corpus, join(outDir, "pred", "performia", tag), outDir);
+      for (const a of agreement)
+        log(
+          `  onsets of ${a.file}, against human agreement: a second annotator scores F ${a.humans.toFixed(3)} against the ground truth's; performia ${a.ours.toFixed(3)} against the ground truth's, ${a.oursAlt.toFixed(3)} against the second`,
+        );
+      results.onsetAgreement = agreement;
+    }
     results[tag] = { performia: ours, aubio: peer };
   }
   const seconds = Math.max(60, options.longSeconds ?? 600);
