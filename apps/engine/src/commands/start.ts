@@ -15,9 +15,10 @@
  * It never ends silently: every branch says what it does and what to do next.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { startApiServer, type ApiServer } from "../api/server.js";
+import { soundCards } from "../drivers/alsa.js";
 import { describeDevices } from "../drivers/device.js";
 import { EXAMPLES, examplePath } from "../examples/performances.js";
 import { ENGINE_ROOT } from "../paths.js";
@@ -43,19 +44,6 @@ export interface StartOptions {
   /** The studio's port (default 3000; 0: a free one); null: no studio. */
   readonly studioPort?: number | null;
   readonly signal?: AbortSignal;
-}
-
-/** The sound cards ALSA knows (Linux: /proc/asound/cards); null where that cannot be told. */
-export function soundCards(): string[] | null {
-  if (process.platform !== "linux") return null;
-  if (!existsSync("/proc/asound/cards")) return [];
-  const text = readFileSync("/proc/asound/cards", "utf8");
-  const cards: string[] = [];
-  for (const line of text.split("\n")) {
-    const m = /^\s*\d+\s+\[[^\]]*\]:\s*(.+)$/.exec(line);
-    if (m) cards.push(m[1]!.trim());
-  }
-  return cards;
 }
 
 function virtualAudio(args: string[], env: NodeJS.ProcessEnv): { ok: boolean; output: string } {

@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { PerformiaError } from "@performia/protocol";
+import { quietAlsa } from "./alsa.js";
 
 /** What PortAudio says about a device. */
 export interface DeviceInfo {
@@ -91,8 +92,12 @@ interface NativeBindings {
 
 let bindings: NativeBindings | null = null;
 
-/** naudiodon's addon, loaded once (main thread). */
+/**
+ * naudiodon's addon, loaded once (main thread). Called before each listing or opening of
+ * devices, which is when PortAudio reads ALSA's configuration: `quietAlsa` chooses it first.
+ */
 function native(): NativeBindings {
+  quietAlsa();
   if (bindings) return bindings;
   const require = createRequire(import.meta.url);
   let root: string;

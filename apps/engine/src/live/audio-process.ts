@@ -8,6 +8,7 @@ import type { LiveChangeResult, LiveFrame, SettingsPatch } from "@performia/prot
 import { PerformiaError } from "@performia/protocol";
 import type { LivePerformResult } from "../commands/perform-live.js";
 import { workerFile } from "../util/worker-file.js";
+import { ChatterFilter } from "./chatter.js";
 import type { AudioOptions, AudioStart, FromAudio, ThreadError, ToAudio } from "./messages.js";
 
 export type { AudioOptions } from "./messages.js";
@@ -43,14 +44,20 @@ export class AudioProcess {
   private constructor(options: AudioOptions, stream: boolean) {
     const start: AudioStart = { options, stream };
     const { filename, execArgv } = workerFile(import.meta.url, "./audio-entry");
-    // Structured clone over the IPC channel; the display and PortAudio's messages go to our stderr.
+    // Structured clone over the IPC channel; the display and ALSA's messages go to our stderr.
+    // Its standard output holds nothing but naudiodon's messages: the routine ones are left out
+    // (live/chatter.ts), the rest go to ours.
     this.child = fork(filename, [], {
       execArgv,
       serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
       // Room in libuv's pool for the threads a lost device keeps (about two per loss).
       env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "16" },
     });
+    const chatter = new ChatterFilter((text) => process.stdout.write(text));
+    this.child.stdout?.setEncoding("utf8");
+    this.child.stdout?.on("data", (text: string) => chatter.push(text));
+    this.child.stdout?.on("end", () => chatter.end());
     let running!: (p: string | null) => void;
     let performing!: () => void;
     let done!: (r: LivePerformResult) => void;
