@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chordLabel, grid, type SessionData } from "./session";
+import { chordLabel, grid, lanes, type SessionData } from "./session";
 
 /** Just what `grid` reads of a session: the sample rate, the meter and the conductor's points. */
 function session(points: { frame: number; beat: number; bpm: number }[]): SessionData {
@@ -53,5 +53,21 @@ describe("the band's grid on the replay timeline", () => {
     expect(chordLabel("C:maj")).toBe("C");
     expect(chordLabel("G:7")).toBe("G7");
     expect(chordLabel("N")).toBe("");
+  });
+
+  it("shows each chord heard once: a later report dated at the same frame replaces the earlier", () => {
+    // The tracker reports a change dated back to where it began; it named A7, then A, both at 8 s.
+    const chord = (frame: number, label: string) => ({ kind: "chord", frame, label, confidence: 0.9 });
+    const d = {
+      ...session([{ frame: 0, beat: 0, bpm: 120 }]),
+      info: { sampleRate: 1000, durationSeconds: 12 },
+      events: [chord(3000, "D:maj"), chord(8000, "A:7"), chord(8000, "A:maj"), chord(10000, "D:maj")],
+      decisions: [],
+    } as unknown as SessionData;
+    expect(lanes(d).chords).toEqual([
+      { start: 3, end: 8, label: "D" },
+      { start: 8, end: 10, label: "A" },
+      { start: 10, end: 12, label: "D" },
+    ]);
   });
 });

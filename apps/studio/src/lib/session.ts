@@ -61,7 +61,10 @@ export function lanes(d: SessionData): Lanes {
   for (const e of d.events) {
     if (e.kind === "beat") beats.push(e.frame / sr);
     else if (e.kind === "chord") {
+      // A change is dated back to where it began, so a later report can date a change at or
+      // before the last one (the tracker named A7, then A, at the same frame): it replaces it.
       const t = e.frame / sr;
+      while ((chords.at(-1)?.start ?? -Infinity) >= t) chords.pop();
       const prev = chords.at(-1);
       if (prev) chords[chords.length - 1] = { ...prev, end: t };
       chords.push({ start: t, end: duration, label: chordLabel(e.label) });

@@ -75,8 +75,11 @@ function drawLanes(
   row("chords", ROW, () => {
     for (const c of lanes.chords) {
       if (!visible(c.start, c.end)) continue;
+      const w = Math.max(1, x(c.end) - x(c.start) - 1);
       g.fillStyle = "#1d2b3a";
-      g.fillRect(x(c.start), y + 2, Math.max(1, x(c.end) - x(c.start) - 1), ROW - 4);
+      g.fillRect(x(c.start), y + 2, w, ROW - 4);
+      // A label only where it fits (zoom in to read a short chord's), never over the next one.
+      if (g.measureText(c.label).width + 5 > w) continue;
       g.fillStyle = "#f1f3f7";
       g.fillText(c.label, x(c.start) + 3, y + ROW / 2);
     }
