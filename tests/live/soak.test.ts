@@ -18,6 +18,7 @@ interface SoakResult {
   deviceAlone: { underflows: number; overflows: number; blocks: number };
   cpuPercent: number;
   rssMb: { settled: number; end: number; lowFirst: number; lowLast: number; growth: number };
+  keptMb: { beforeMb: number; afterMb: number; growth: number };
 }
 
 describe("the live soak (npm run bench -- --only live, short)", () => {
@@ -50,11 +51,17 @@ describe("the live soak (npm run bench -- --only live, short)", () => {
     const blocks = (soak.seconds * 48000) / 128;
     const alone = soak.deviceAlone.underflows / Math.max(1, soak.deviceAlone.blocks);
     expect(soak.device.underflows).toBeLessThan(blocks * Math.max(0.005, 2 * alone));
-    // Memory: the engine's processes' resident size, lowest in the last third of the settled run
-    // against the lowest in its first third (it rises and falls by tens of MB with each cycle of
-    // the garbage collector).
+    // Memory: what the performance kept, the audio process's heap and buffers after a full
+    // collection before the first block and after the last, grows by under 20 MB (the target).
+    expect(soak.keptMb.beforeMb).toBeGreaterThan(0);
+    expect(soak.keptMb.growth).toBeLessThan(20);
+    // The engine's processes' resident size (workers included), lowest in the last third of the
+    // settled run against the lowest in its first third: it rises by about 0.7 MB/s between
+    // collections and falls by up to 40 MB at each, every 25-30 s, so a minute's thirds can miss
+    // one (CI measured +18.5 MB with nothing kept). Bounded by that sawtooth: a leak outside the
+    // main heap of more than about half a MB a second still shows.
     expect(soak.rssMb.lowLast).toBeGreaterThan(0);
-    expect(soak.rssMb.growth).toBeLessThan(20);
+    expect(soak.rssMb.growth).toBeLessThan(50);
     // The analysis kept up: at most 1 % of its hops missed their deadline.
     expect(soak.device.missed).toBeLessThan(soak.device.hops * 0.01);
   }, 240_000);

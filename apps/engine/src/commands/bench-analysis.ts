@@ -5,14 +5,13 @@
  * both as a realtime factor and their ratio; and the time to analyse one 128-frame block.
  */
 import { spawnSync } from "node:child_process";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { analysisConfig, CausalTracker, createHopFeatures, extractFeaturesInto } from "@performia/dsp";
 import { frames } from "@performia/protocol";
 import { readWav, writeWav } from "../io/wav.js";
 import { ENGINE_ROOT } from "../paths.js";
+import { collectGarbage } from "../util/gc.js";
 
 /** ../shared beside the checkout (as in CI), or $PERFORMIA_SHARED. */
 export function sharedDir(): string | null {
@@ -91,11 +90,6 @@ function aubioInstalled(): boolean {
 }
 
 /** Collect garbage now (for memory figures), through V8's flag when node was not started with it. */
-function collectGarbage(): void {
-  setFlagsFromString("--expose-gc");
-  (runInNewContext("gc") as () => void)();
-}
-
 interface AloneRun {
   /** One 128-frame block (the features of a hop when one ends in it, plus the tracker), ms. */
   readonly p50: number;

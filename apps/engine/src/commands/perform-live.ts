@@ -23,6 +23,7 @@ import { AnalysisPool } from "../pipeline/analysis-pool.js";
 import { AnalysisStage } from "../pipeline/analysis-stage.js";
 import { Pipeline, renderAhead } from "../pipeline/pipeline.js";
 import { warmTracker } from "../pipeline/warm.js";
+import { keptMb } from "../util/gc.js";
 import { readSongFile } from "../songs.js";
 import { loadSynth } from "../soundfonts.js";
 import { defaultAgentSettings, openRecorder } from "./perform.js";
@@ -137,7 +138,16 @@ export interface LivePerformResult {
    * The audio process's memory once settled (after the first minute, or the first fifth of a
    * shorter run; null when it ended before) and at the end.
    */
-  readonly memory: { readonly settled: MemorySample | null; readonly end: MemorySample };
+  readonly memory: {
+    readonly settled: MemorySample | null;
+    readonly end: MemorySample;
+    /**
+     * What the audio process's main thread keeps (MB: its heap in use and its buffers outside
+     * it) after a full collection just before the first block and just after the last: the
+     * growth is what the performance retained, whatever the collector's cycle at the moment.
+     */
+    readonly kept: { readonly beforeMb: number; readonly afterMb: number };
+  };
   /** Garbage-collection pauses during the performance. */
   readonly gc: { readonly pauses: number; readonly totalMs: number; readonly maxMs: number };
   readonly finalBpm: number;
@@ -295,6 +305,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     if (memSettled === null && t >= settleSeconds) memSettled = memoryAt(t);
   }, 10_000);
   memTimer.unref();
+  // Before the first block (the device not started yet): a full collection costs nothing here.
+  const keptBefore = keptMb();
   const cpu0 = process.cpuUsage();
   let interrupted = false;
   try {
@@ -320,6 +332,8 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
     gcObserver.disconnect();
     clearInterval(memTimer);
     const memEnd = memoryAt((performance.now() - memT0) / 1000);
+    // After the last block (nothing more is played): what the performance kept.
+    const keptAfter = keptMb();
     pipeline.finish();
     display?.stop();
     await device.close();
@@ -354,7 +368,7 @@ export async function performLive(options: LivePerformOptions): Promise<LivePerf
         p99: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
         max: Math.max(0, loopDelay.max / 1e6 - LOOP_RESOLUTION_MS),
       },
-      memory: { settled: memSettled, end: memEnd },
+      memory: { settled: memSettled, end: memEnd, kept: { beforeMb: keptBefore, afterMb: keptAfter } },
       gc: {
         pauses: gcPauses.length,
         totalMs: gcPauses.reduce((a, b) => a + b, 0),
@@ -459,6 +473,7 @@ export function summarizeLive(r: LivePerformResult): string {
           `  memory of the audio process: resident ${r.memory.settled.rssMb.toFixed(1)} MB at ${r.memory.settled.seconds.toFixed(0)} s, ${r.memory.end.rssMb.toFixed(1)} MB at the end; main heap ${r.memory.settled.heapMb.toFixed(1)} → ${r.memory.end.heapMb.toFixed(1)} MB, outside it (buffers, SQLite, PortAudio) ${r.memory.settled.externalMb.toFixed(1)} → ${r.memory.end.externalMb.toFixed(1)} MB`,
         ]
       : []),
+    `  memory kept by the audio process (its heap and buffers after a full collection): ${r.memory.kept.beforeMb.toFixed(1)} MB before the first block, ${r.memory.kept.afterMb.toFixed(1)} MB after the last`,
     `  device: ${r.device.underflows} output underflows, ${r.device.overflows} input overflows, ${r.device.lostInput} input blocks lost, ${r.device.dropped} output blocks dropped to keep the latency; CPU ${((r.cpuSeconds / Math.max(1e-9, r.wallSeconds)) * 100).toFixed(0)} % of one core`,
     ...(r.device.losses > 0
       ? [
