@@ -37,6 +37,12 @@ export class AnalysisPool {
    * fire for every task long after it ended, a hundred a second live, each making an exception.
    */
   private readonly inflight = new Set<Task>();
+  /**
+   * Controllers of tasks that ended without being aborted, for the next tasks: a controller and
+   * its signal per task, a hundred a second live, were the largest share of what survived the
+   * audio process's young-generation collections (piscina takes its listener off at the end).
+   */
+  private readonly spare: AbortController[] = [];
   private watchdog: NodeJS.Timeout | null = null;
 
   constructor(options: AnalysisPoolOptions = {}) {
@@ -59,7 +65,7 @@ export class AnalysisPool {
    * Rejects when the worker crashes or the task times out; piscina then starts a new worker.
    */
   run(batch: HopBatch): Promise<HopFeatures[]> {
-    const task: Task = { started: performance.now(), controller: new AbortController() };
+    const task: Task = { started: performance.now(), controller: this.spare.pop() ?? new AbortController() };
     this.inflight.add(task);
     this.watchdog ??= setInterval(() => this.check(), Math.max(10, Math.min(250, this.timeoutMs / 4)));
     this.watchdog.unref();
@@ -67,7 +73,10 @@ export class AnalysisPool {
       transferList: [batch.chunk.buffer as ArrayBuffer],
       signal: task.controller.signal,
     }) as Promise<HopFeatures[]>;
-    const done = (): void => void this.inflight.delete(task);
+    const done = (): void => {
+      this.inflight.delete(task);
+      if (!task.controller.signal.aborted) this.spare.push(task.controller);
+    };
     result.then(done, done);
     return result;
   }
