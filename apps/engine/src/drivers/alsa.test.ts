@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ALSA_PULSE_ONLY, alsaConfigFor, soundCards } from "./alsa.js";
+import { ALSA_PULSE_ONLY, alsaConfigFor, nothingToList, soundCards } from "./alsa.js";
 
 const dir = mkdtempSync(join(tmpdir(), "performia-alsa-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,5 +38,24 @@ describe.runIf(process.platform === "linux")("ALSA's configuration where there i
     const chosen = { PULSE_SERVER: `unix:${join(dir, "gone")}`, ALSA_CONFIG_PATH: ALSA_PULSE_ONLY };
     expect(alsaConfigFor(chosen, [])).toBe(ALSA_PULSE_ONLY);
     expect(alsaConfigFor(chosen, ["USB-Audio - USB Audio Device"])).toBeNull();
+  });
+
+  it("asks PortAudio for nothing only where it could find nothing at all", () => {
+    const places = { home: join(dir, "home"), etc: join(dir, "etc"), shm: join(dir, "shm") };
+    for (const d of Object.values(places)) mkdirSync(d, { recursive: true });
+    const none = { PULSE_SERVER: `unix:${join(dir, "gone")}` };
+    // What PortAudio's own look for JACK leaves behind is no JACK server.
+    writeFileSync(join(places.shm, "jack_db-0"), "");
+    expect(nothingToList(none, [], places)).toBe(true);
+    // A card, a PulseAudio server, or a configuration of the user's own: ask.
+    expect(nothingToList(none, ["HDA-Intel - HDA Intel PCH"], places)).toBe(false);
+    expect(nothingToList({ PULSE_SERVER: `unix:${socket}` }, [], places)).toBe(false);
+    expect(nothingToList({ ...none, ALSA_CONFIG_PATH: "/etc/my-alsa.conf" }, [], places)).toBe(false);
+    writeFileSync(join(places.home, ".asoundrc"), "pcm.!default { type bluealsa }\n");
+    expect(nothingToList(none, [], places)).toBe(false);
+    rmSync(join(places.home, ".asoundrc"));
+    // A JACK server running.
+    writeFileSync(join(places.shm, "jack_default_0_0"), "");
+    expect(nothingToList(none, [], places)).toBe(false);
   });
 });

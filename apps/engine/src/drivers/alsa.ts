@@ -9,8 +9,9 @@
  * Main thread, before each time PortAudio lists or opens devices (it reads the configuration
  * then).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { ENGINE_ROOT } from "../paths.js";
 
 /** The configuration of PulseAudio's devices alone. */
@@ -67,4 +68,30 @@ export function quietAlsa(env: NodeJS.ProcessEnv = process.env): string | null {
   if (file !== null) env.ALSA_CONFIG_PATH = file;
   else if (env.ALSA_CONFIG_PATH === ALSA_PULSE_ONLY) delete env.ALSA_CONFIG_PATH;
   return file;
+}
+
+/**
+ * Whether PortAudio could find no device at all: a Linux machine with no sound card, no
+ * PulseAudio server, no JACK server and no ALSA configuration of the user's own (~/.asoundrc,
+ * /etc/asound.conf, ALSA_CONFIG_PATH). The engine then does not ask PortAudio: its look at
+ * every card the system's configuration describes printed 166 lines of ALSA errors before the
+ * engine could say that there is no device and what to do. Pure but for the file checks.
+ */
+export function nothingToList(
+  env: NodeJS.ProcessEnv,
+  cards: string[] | null,
+  places: { home: string; etc: string; shm: string } = { home: homedir(), etc: "/etc", shm: "/dev/shm" },
+): boolean {
+  if (cards === null || cards.length > 0) return false;
+  if (env.ALSA_CONFIG_PATH !== undefined || pulseSocket(env)) return false;
+  if (existsSync(join(places.home, ".asoundrc")) || existsSync(join(places.etc, "asound.conf"))) return false;
+  // A JACK server's socket and shared memory (jack_default_UID_0, jack-UID/); not jack_db-UID,
+  // which any program that looks for JACK leaves behind (PortAudio's listing does).
+  try {
+    if (readdirSync(places.shm).some((n) => n.startsWith("jack_default") || n.startsWith("jack-")))
+      return false;
+  } catch {
+    // no /dev/shm to look in: nothing to say about JACK
+  }
+  return true;
 }

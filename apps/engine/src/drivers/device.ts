@@ -16,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { PerformiaError } from "@performia/protocol";
-import { quietAlsa } from "./alsa.js";
+import { nothingToList, quietAlsa, soundCards } from "./alsa.js";
 
 /** What PortAudio says about a device. */
 export interface DeviceInfo {
@@ -126,22 +126,25 @@ export function pulseRunning(): boolean {
   return r.status === 0;
 }
 
-/** Every device PortAudio sees. */
+/** Every device PortAudio sees (none, without asking it, where it could find none: see `nothingToList`). */
 export function listDevices(): DeviceInfo[] {
+  if (nothingToList(process.env, soundCards())) return [];
   return native().getDevices();
 }
 
 /** `performia devices`: the devices, one per line, with the defaults marked. */
 export function describeDevices(): string {
   const devices = listDevices();
+  if (devices.length === 0) {
+    const e = noDevice("");
+    return [
+      `no audio devices: this machine has no sound card and no virtual device is running`,
+      `  → ${e.hint ?? ""}`,
+    ].join("\n");
+  }
   const apis = native().getHostAPIs();
   const api = apis.HostAPIs[apis.defaultHostAPI];
   const lines: string[] = [];
-  if (devices.length === 0) {
-    const e = noDevice("");
-    lines.push(`no audio devices: this machine has no sound card and no virtual device is running`);
-    lines.push(`  → ${e.hint ?? ""}`);
-  }
   for (const d of devices) {
     const marks = [
       d.id === api?.defaultInput ? "default input" : "",
