@@ -45,6 +45,29 @@ function sparseGroove(bpm: number, duration: number, seed: number, hat = 0.1) {
   return { signal: buf, hits };
 }
 
+/**
+ * Sixteenth hats, accented on the eighths (gain 0.12) and `offGain` on the off-sixteenths, over a
+ * kick and a snare on alternate beats; the hits, and the soft off-sixteenths among them.
+ */
+function accentedSixteenths(bpm: number, seed: number, seconds: number, offGain: number) {
+  const r = rng(seed);
+  const buf = new Float32Array(seconds * SR);
+  const hits: number[] = [];
+  const soft: number[] = [];
+  beatTimesOf(seconds - 0.3, () => bpm, 0.3).forEach((b, i) => {
+    for (let s = 0; s < 4; s++) {
+      const t = b + (s * 60) / bpm / 4 + (r() - 0.5) * 0.004;
+      const at = Math.round(t * SR);
+      if (s === 0 && i % 2 === 0) addKick(buf, at, SR, 0.8);
+      if (s === 0 && i % 2 === 1) addSnare(buf, at, SR, 0.45, seed * 100 + i);
+      addHat(buf, at, SR, (s % 2 === 0 ? 0.12 : offGain) * (0.8 + 0.4 * r()), seed * 1000 + at);
+      hits.push(t);
+      if (s % 2 === 1) soft.push(t);
+    }
+  });
+  return { buf, hits, soft };
+}
+
 describe("onsets in noise", () => {
   for (const [bpm, seed] of [
     [128, 1],
@@ -112,21 +135,7 @@ describe("onsets in noise", () => {
       [120, 4],
     ] as const;
     for (const [bpm, seed] of grooves) {
-      const r = rng(seed);
-      const buf = new Float32Array(10 * SR);
-      const hits: number[] = [];
-      const soft: number[] = [];
-      beatTimesOf(9.7, () => bpm, 0.3).forEach((b, i) => {
-        for (let s = 0; s < 4; s++) {
-          const t = b + (s * 60) / bpm / 4 + (r() - 0.5) * 0.004;
-          const at = Math.round(t * SR);
-          if (s === 0 && i % 2 === 0) addKick(buf, at, SR, 0.8);
-          if (s === 0 && i % 2 === 1) addSnare(buf, at, SR, 0.45, seed * 100 + i);
-          addHat(buf, at, SR, (s % 2 === 0 ? 0.12 : 0.03) * (0.8 + 0.4 * r()), seed * 1000 + at);
-          hits.push(t);
-          if (s % 2 === 1) soft.push(t);
-        }
-      });
+      const { buf, hits, soft } = accentedSixteenths(bpm, seed, 10, 0.03);
       const est = onsetsOf(analyzeSignal(withNoise(buf, 10, seed), SR).events);
       found += soft.filter((t) => est.some((e) => Math.abs(e - t) <= 0.05)).length;
       offs += soft.length;
@@ -147,21 +156,7 @@ describe("onsets in noise", () => {
     let falses = 0;
     bpms.forEach((bpm, g) => {
       const seed = 40 + g;
-      const r = rng(seed);
-      const buf = new Float32Array(12 * SR);
-      const hits: number[] = [];
-      const soft: number[] = [];
-      beatTimesOf(11.7, () => bpm, 0.3).forEach((b, i) => {
-        for (let s = 0; s < 4; s++) {
-          const t = b + (s * 60) / bpm / 4 + (r() - 0.5) * 0.004;
-          const at = Math.round(t * SR);
-          if (s === 0 && i % 2 === 0) addKick(buf, at, SR, 0.8);
-          if (s === 0 && i % 2 === 1) addSnare(buf, at, SR, 0.45, seed * 100 + i);
-          addHat(buf, at, SR, (s % 2 === 0 ? 0.12 : 0.024) * (0.8 + 0.4 * r()), seed * 1000 + at);
-          hits.push(t);
-          if (s % 2 === 1) soft.push(t);
-        }
-      });
+      const { buf, hits, soft } = accentedSixteenths(bpm, seed, 12, 0.024);
       const est = onsetsOf(analyzeSignal(withNoise(buf, 10, seed), SR).events);
       found += soft.filter((t) => est.some((e) => Math.abs(e - t) <= 0.05)).length;
       offs += soft.length;
