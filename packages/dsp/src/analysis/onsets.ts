@@ -487,7 +487,8 @@ export class OnsetDetector {
   /**
    * Whether hop m continues the spacing of two recent onsets (+-1 hop), or lies halfway through
    * it while two successive recent onsets lie half that spacing apart (hats subdividing the beat:
-   * once a few sixteenths have passed, the soft ones between the eighths are expected too).
+   * once a few sixteenths have passed, the soft ones between the eighths are expected too; with
+   * `seed`, before it has been heard).
    */
   private expected(m: number, seed = false): boolean {
     const n = this.recentCount;
@@ -524,10 +525,7 @@ export class OnsetDetector {
     const z = this.hfAt(m);
     // While no hats play, neither the lone fluctuation nor the groove's spacing passes.
     const idle = m - this.lastStrongHf > tn.hfIdleHops;
-    const grid =
-      !idle &&
-      z >= tn.gridShare &&
-      (this.expected(m) || (this.noisy && z >= tn.halfSeed && this.expected(m, true)));
+    const grid = !idle && z >= tn.gridShare && this.expected(m, this.noisy && z >= tn.halfSeed);
     if (!(z >= (idle ? tn.hfIdle : 1)) && !grid) return false;
     for (let k = 1; k <= ONSET_CONFIRM_HOPS; k++) if (this.hfAt(m + k) > z) return false;
     for (let k = 1; k <= 2; k++) if (this.hfAt(m - k) >= z) return false;
